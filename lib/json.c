@@ -1,0 +1,173 @@
+/*
+ * json.c: typed getters over cJSON.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "json.h"
+#include "valid.h"
+
+struct cJSON *
+json_parse(const char *p, size_t len)
+{
+	const char	*end = NULL;
+	cJSON		*j;
+
+	if (p == NULL || len == 0 || memchr(p, '\0', len) != NULL)
+		return NULL;
+	if ((j = cJSON_ParseWithLengthOpts(p, len, &end, 0)) == NULL)
+		return NULL;
+	/* Only whitespace may follow the value. */
+	while (end < p + len && (*end == ' ' || *end == '\n' ||
+	    *end == '\r' || *end == '\t'))
+		end++;
+	if (end != p + len) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+json_free(struct cJSON *j)
+{
+	cJSON_Delete(j);
+}
+
+static const cJSON *
+member(const struct cJSON *o, const char *key)
+{
+	const cJSON	*v;
+
+	if (o == NULL || !cJSON_IsObject(o))
+		return NULL;
+	v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return v == NULL || cJSON_IsNull(v) ? NULL : v;
+}
+
+enum json_res
+json_get_str(const struct cJSON *o, const char *key, size_t maxlen,
+    const char **out)
+{
+	const cJSON	*v;
+	size_t		 i;
+
+	*out = NULL;
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsString(v) || v->valuestring == NULL ||
+	    strlen(v->valuestring) > maxlen)
+		return JSON_BAD;
+	for (i = 0; v->valuestring[i] != '\0'; i++)
+		if ((unsigned char)v->valuestring[i] < 0x20)
+			return JSON_BAD;
+	*out = v->valuestring;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_text(const struct cJSON *o, const char *key, size_t maxlen,
+    const char **out)
+{
+	const cJSON	*v;
+
+	*out = NULL;
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsString(v) || !valid_text(v->valuestring, maxlen))
+		return JSON_BAD;
+	*out = v->valuestring;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_id(const struct cJSON *o, const char *key, const char **out)
+{
+	const cJSON	*v;
+
+	*out = NULL;
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsString(v) || !valid_id(v->valuestring))
+		return JSON_BAD;
+	*out = v->valuestring;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_bool(const struct cJSON *o, const char *key, int *out)
+{
+	const cJSON	*v;
+
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsBool(v))
+		return JSON_BAD;
+	*out = cJSON_IsTrue(v) ? 1 : 0;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_num(const struct cJSON *o, const char *key, double *out)
+{
+	const cJSON	*v;
+
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsNumber(v))
+		return JSON_BAD;
+	*out = v->valuedouble;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_obj(const struct cJSON *o, const char *key,
+    const struct cJSON **out)
+{
+	const cJSON	*v;
+
+	*out = NULL;
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsObject(v))
+		return JSON_BAD;
+	*out = v;
+	return JSON_OK;
+}
+
+enum json_res
+json_get_arr(const struct cJSON *o, const char *key,
+    const struct cJSON **out)
+{
+	const cJSON	*v;
+
+	*out = NULL;
+	if ((v = member(o, key)) == NULL)
+		return JSON_MISSING;
+	if (!cJSON_IsArray(v))
+		return JSON_BAD;
+	*out = v;
+	return JSON_OK;
+}
+
+const struct cJSON *
+json_path(const struct cJSON *o, ...)
+{
+	va_list		 ap;
+	const char	*k;
+
+	va_start(ap, o);
+	while (o != NULL && (k = va_arg(ap, const char *)) != NULL)
+		o = member(o, k);
+	va_end(ap);
+	return o;
+}
+
+char *
+json_print(const struct cJSON *j)
+{
+	return cJSON_PrintUnformatted(j);
+}
