@@ -1,6 +1,6 @@
 /*
- * mux.h: Mux Video calls, turned into our own structs; the same
- * *_call()/*_parse() pairs as cloudflare.h.
+ * mux.h: Mux Video calls, turned into our own structs, with the same
+ * call and parse pairs as cloudflare.h.
  */
 #ifndef HEADER_VIGIL_MUX_H
 #define HEADER_VIGIL_MUX_H

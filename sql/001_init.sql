@@ -53,7 +53,7 @@ CREATE TABLE streams (
 	simulcast	INTEGER NOT NULL DEFAULT 0,	-- media reaches Mux too
 	scheduled_at	TEXT,			-- ISO-8601 as given
 	created_by	TEXT NOT NULL,		-- JWT sub
-	created_at	INTEGER NOT NULL,	-- Unix milliseconds: orders the listing
+	created_at	INTEGER NOT NULL,	-- Unix ms (all stream times are ms)
 	updated_at	INTEGER NOT NULL,
 	started_at	INTEGER,		-- when media first flowed
 	ended_at	INTEGER,		-- when completed
@@ -87,6 +87,7 @@ CREATE TABLE idempotency_keys (
 	key		TEXT NOT NULL,
 	request_hash	TEXT NOT NULL,		-- SHA-256 of the body
 	stream_id	TEXT,			-- NULL while the first is in flight
+	warnings	TEXT,			-- JSON array answered the first time
 	created_at	INTEGER NOT NULL,
 	PRIMARY KEY (user_id, key)
 );
