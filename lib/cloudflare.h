@@ -10,6 +10,7 @@
 
 #include "vlimits.h"
 
+struct cJSON;
 struct conf;
 struct rest_call;
 
@@ -50,5 +51,30 @@ int	cf_output_parse(const struct rest_call *c, struct cf_output *out);
 /* DELETE .../live_inputs/{uid}/outputs/{output_uid} */
 int	cf_output_delete_call(const struct conf *cf, const char *input_uid,
 	    const char *output_uid, struct rest_call *c);
+
+/*
+ * A Stream video (a live input's recording): the webhook body, or one
+ * element of GET .../live_inputs/{uid}/videos.
+ */
+struct cf_video {
+	char	uid[LIM_ID + 1];
+	char	live_input[LIM_ID + 1];	/* liveInput, "" when absent */
+	char	state[24];		/* status.state, e.g. ready, error,
+					   live-inprogress, queued */
+	int	ready_to_stream;	/* readyToStream */
+	double	duration;		/* seconds; < 0 when unknown (-1) */
+	char	hls[1024];		/* playback.hls or "" */
+	char	error_code[64];		/* status.errorReasonCode (or the
+					   docs' errReasonCode) or "" */
+};
+
+/* Read a video object; 0, or -1 when uid or status.state is unusable. */
+int	cf_video_from_json(const struct cJSON *o, struct cf_video *out);
+
+/* GET .../live_inputs/{uid}/videos: *out (free(3)) holds *n videos. */
+int	cf_videos_list_call(const struct conf *cf, const char *input_uid,
+	    struct rest_call *c);
+int	cf_videos_list_parse(const struct rest_call *c, struct cf_video **out,
+	    size_t *n);
 
 #endif /* HEADER_VIGIL_CLOUDFLARE_H */
