@@ -57,6 +57,11 @@ enum stmt {
 	STMT_IDEM_DELETE,
 	STMT_LOGIN_INSERT,
 	STMT_LOGIN_CONSUME,
+	STMT_STREAM_BY_CF,
+	STMT_STREAM_BY_MUX,
+	STMT_STREAMS_UNSETTLED,
+	STMT_RECORDING_APPLY,
+	STMT_WEBHOOK_SEEN,
 	STMT__MAX
 };
 
@@ -137,6 +142,59 @@ static const char *const sqls[STMT__MAX] = {
 	/* STMT_LOGIN_CONSUME */
 	"UPDATE login_tokens SET used_at = ?1 WHERE token_hash = ?2 "
 	"AND used_at IS NULL AND expires_at > ?1 RETURNING sub, role",
+	/* STMT_STREAM_BY_CF */
+	"SELECT " STREAM_COLS " FROM streams WHERE cf_input_id = ? "
+	"ORDER BY created_at DESC LIMIT 1",
+	/* STMT_STREAM_BY_MUX */
+	"SELECT " STREAM_COLS " FROM streams WHERE mux_stream_id = ? "
+	"ORDER BY created_at DESC LIMIT 1",
+	/* STMT_STREAMS_UNSETTLED */
+	"SELECT " STREAM_COLS " FROM streams s WHERE created_at >= ?1 "
+	"AND ((cf_input_id IS NOT NULL AND method != 'cloudflare_whip' "
+	"  AND NOT EXISTS (SELECT 1 FROM recordings r WHERE "
+	"  r.stream_id = s.id AND r.source = 'cloudflare' AND "
+	"  r.state = 'ready')) "
+	" OR (mux_stream_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+	"  recordings r WHERE r.stream_id = s.id AND r.source = 'mux' AND "
+	"  r.state = 'ready')) "
+	" OR EXISTS (SELECT 1 FROM recordings r WHERE r.stream_id = s.id "
+	"  AND r.source != 'local' AND r.state IN ('pending', 'recording')))"
+	"ORDER BY created_at DESC LIMIT ?2",
+	/*
+	 * STMT_RECORDING_APPLY: ranks pending 0 < recording 1 < failed 2 <
+	 * ready 3.  A new row takes what it is given; an existing one moves
+	 * up only, and keeps known values over unknown (NULL) ones.  An
+	 * event of a lower rank may still fill a value the row lacks.
+	 */
+	"INSERT INTO recordings (stream_id, source, provider_id, state, "
+	"playback_url, duration, started_at, ended_at, created_at, "
+	"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
+	"ON CONFLICT (source, provider_id) DO UPDATE SET "
+	"state = CASE WHEN (CASE excluded.state WHEN 'pending' THEN 0 "
+	"  WHEN 'recording' THEN 1 WHEN 'failed' THEN 2 ELSE 3 END) > "
+	"  (CASE state WHEN 'pending' THEN 0 WHEN 'recording' THEN 1 "
+	"  WHEN 'failed' THEN 2 ELSE 3 END) THEN excluded.state "
+	"  ELSE state END, "
+	"playback_url = coalesce(CASE WHEN excluded.state = 'ready' THEN "
+	"  excluded.playback_url END, playback_url, excluded.playback_url), "
+	"duration = coalesce(CASE WHEN excluded.state = 'ready' THEN "
+	"  excluded.duration END, duration, excluded.duration), "
+	"started_at = coalesce(started_at, excluded.started_at), "
+	"ended_at = coalesce(ended_at, excluded.ended_at), "
+	"updated_at = excluded.updated_at "
+	"WHERE stream_id = excluded.stream_id AND ("
+	"  state IS NOT excluded.state OR "
+	"  (playback_url IS NULL AND excluded.playback_url IS NOT NULL) OR "
+	"  (excluded.state = 'ready' AND excluded.playback_url IS NOT NULL "
+	"   AND playback_url IS NOT excluded.playback_url) OR "
+	"  (duration IS NULL AND excluded.duration IS NOT NULL) OR "
+	"  (excluded.state = 'ready' AND excluded.duration IS NOT NULL AND "
+	"   duration IS NOT excluded.duration) OR "
+	"  (started_at IS NULL AND excluded.started_at IS NOT NULL) OR "
+	"  (ended_at IS NULL AND excluded.ended_at IS NOT NULL))",
+	/* STMT_WEBHOOK_SEEN */
+	"INSERT INTO webhook_events (provider, event_id, received_at) "
+	"VALUES (?, ?, ?)",
 };
 
 struct db {
@@ -147,7 +205,11 @@ struct db {
 static enum db_res
 res_of(struct db *db, int rc, enum stmt s)
 {
-	switch (rc) {
+	/*
+	 * Extended result codes are on (db_open), so sqlite3_step returns
+	 * e.g. SQLITE_CONSTRAINT_PRIMARYKEY: switch on the primary code.
+	 */
+	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
 	case SQLITE_ROW:
@@ -908,5 +970,122 @@ db_login_consume(struct db *db, const char *hash, long long now, char *sub,
 	else
 		r = res_of(db, rc, STMT_LOGIN_CONSUME);
 	done(db, STMT_LOGIN_CONSUME);
+	return r;
+}
+
+/* A stream selected by one text key with STREAM_COLS. */
+static enum db_res
+stream_by(struct db *db, enum stmt which, const char *key,
+    struct stream *out)
+{
+	sqlite3_stmt	*st;
+	enum db_res	 r;
+	int		 rc;
+
+	if ((st = stmt(db, which)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		r = DB_NOTFOUND;
+	else if (rc != SQLITE_ROW)
+		r = res_of(db, rc, which);
+	else
+		r = stream_row(st, out) == 0 ? DB_OK : DB_ERR;
+	done(db, which);
+	return r;
+}
+
+enum db_res
+db_stream_by_cf_input(struct db *db, const char *uid, struct stream *out)
+{
+	return stream_by(db, STMT_STREAM_BY_CF, uid, out);
+}
+
+enum db_res
+db_stream_by_mux(struct db *db, const char *mux_id, struct stream *out)
+{
+	return stream_by(db, STMT_STREAM_BY_MUX, mux_id, out);
+}
+
+enum db_res
+db_streams_unsettled(struct db *db, long long since_ms, size_t limit,
+    struct stream **out, size_t *n)
+{
+	sqlite3_stmt	*st;
+	struct stream	*ss;
+	enum db_res	 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0 || (ss = calloc(limit, sizeof(*ss))) == NULL)
+		return DB_ERR;
+	if ((st = stmt(db, STMT_STREAMS_UNSETTLED)) == NULL) {
+		free(ss);
+		return DB_ERR;
+	}
+	sqlite3_bind_int64(st, 1, since_ms);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+		if (stream_row(st, &ss[(*n)++]) == -1) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	r = rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK :
+	    rc == SQLITE_ERROR ? DB_ERR : res_of(db, rc, STMT_STREAMS_UNSETTLED);
+	done(db, STMT_STREAMS_UNSETTLED);
+	if (r != DB_OK) {
+		free(ss);
+		*n = 0;
+		return r;
+	}
+	*out = ss;
+	return DB_OK;
+}
+
+enum db_res
+db_recording_apply(struct db *db, const char *stream_id,
+    const struct rec_update *u, long long now_ms, int *changed)
+{
+	sqlite3_stmt	*st;
+	enum db_res	 r;
+
+	*changed = 0;
+	if ((st = stmt(db, STMT_RECORDING_APPLY)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, stream_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, rec_source_names[u->source], -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, u->provider_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, rec_state_names[u->state], -1,
+	    SQLITE_STATIC);
+	bind_text(st, 5, u->playback_url);
+	if (u->duration >= 0)
+		sqlite3_bind_double(st, 6, u->duration);
+	bind_time(st, 7, u->started_at);
+	bind_time(st, 8, u->ended_at);
+	sqlite3_bind_int64(st, 9, now_ms);
+	r = res_of(db, sqlite3_step(st), STMT_RECORDING_APPLY);
+	if (r == DB_OK)
+		*changed = sqlite3_changes(db->h) > 0;
+	done(db, STMT_RECORDING_APPLY);
+	return r;
+}
+
+enum db_res
+db_webhook_seen(struct db *db, const char *provider, const char *event_id,
+    long long now)
+{
+	sqlite3_stmt	*st;
+	enum db_res	 r;
+
+	if ((st = stmt(db, STMT_WEBHOOK_SEEN)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, provider, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, event_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	r = res_of(db, sqlite3_step(st), STMT_WEBHOOK_SEEN);
+	done(db, STMT_WEBHOOK_SEEN);
 	return r;
 }

@@ -74,6 +74,49 @@ enum db_res	 db_stream_mark_deleted(struct db *db, const char *id,
 enum db_res	 db_recordings_for(struct db *db, const struct stream *ss,
 		    size_t n, struct recording **out, size_t *nout);
 
+/* Streams by a provider's id for them (webhooks, reconciliation). */
+enum db_res	 db_stream_by_cf_input(struct db *db, const char *uid,
+		    struct stream *out);
+enum db_res	 db_stream_by_mux(struct db *db, const char *mux_id,
+		    struct stream *out);
+
+/*
+ * Streams whose recordings may still change: created since since_ms,
+ * with a provider source, and not every configured provider source
+ * holding a ready recording.  At most limit; *out to free(3).
+ */
+enum db_res	 db_streams_unsettled(struct db *db, long long since_ms,
+		    size_t limit, struct stream **out, size_t *n);
+
+/* What an event or a reconciliation says about one recording. */
+struct rec_update {
+	enum rec_source	 source;
+	const char	*provider_id;
+	enum rec_state	 state;
+	const char	*playback_url;	/* NULL: unknown */
+	double		 duration;	/* < 0: unknown */
+	long long	 started_at;	/* Unix ms, 0: unknown */
+	long long	 ended_at;
+};
+
+/*
+ * Record what u says about a recording of stream_id, monotonically: the
+ * state only moves up pending < recording < failed < ready (a ready
+ * recording stays ready), and known values are never replaced by
+ * unknown ones.  *changed is set when the row changed.
+ */
+enum db_res	 db_recording_apply(struct db *db, const char *stream_id,
+		    const struct rec_update *u, long long now_ms,
+		    int *changed);
+
+/*
+ * Note a webhook event id as processed.  DB_EXISTS when it was already:
+ * the caller acknowledges and does nothing.  Call inside the
+ * transaction that applies the event, so both commit or neither.
+ */
+enum db_res	 db_webhook_seen(struct db *db, const char *provider,
+		    const char *event_id, long long now);
+
 /* Idempotency keys. */
 enum idem_res {
 	IDEM_NEW = 0,	/* recorded as in flight: go on and create */
