@@ -73,10 +73,12 @@ deps:
 migrate: all
 	@tools/migrate.sh "$${VIGIL_DB:-var/vigil.db}"
 
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@tools/run.sh
 
-test: all
+# Packages first: on a fresh machine the build needs them.
+test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all
 	@tests/run-all.sh
