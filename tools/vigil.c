@@ -5,6 +5,7 @@
  *   vigil login-link --sub U [--role admin]
  *   vigil memorial add --id M --title T --owner U [--director U2]...
  *                      [--videographer U3]... [--private]
+ *   vigil reconcile [--days N]
  *
  * It reads the same configuration as the FastCGI programs (environment
  * or VIGIL_CONFIG) and writes to the same database.
@@ -21,6 +22,8 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "reconcile.h"
+#include "rest.h"
 #include "stream.h"
 #include "valid.h"
 #include "vlimits.h"
@@ -34,7 +37,8 @@ usage(void)
 	    "       vigil login-link --sub USER [--role admin]\n"
 	    "       vigil memorial add --id ID --title TITLE --owner USER\n"
 	    "                          [--director USER]... "
-	    "[--videographer USER]... [--private]\n");
+	    "[--videographer USER]... [--private]\n"
+	    "       vigil reconcile [--days N]\n");
 	exit(2);
 }
 
@@ -54,6 +58,7 @@ load_conf(struct conf *c, unsigned int need)
 struct opts {
 	const char	*sub, *role, *name, *id, *title, *owner;
 	long		 ttl;
+	int		 days;
 	int		 private_;
 	struct memorial	 m;	/* people collected here */
 };
@@ -72,6 +77,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		{ "director", required_argument, NULL, 'd' },
 		{ "videographer", required_argument, NULL, 'v' },
 		{ "private", no_argument, NULL, 'p' },
+		{ "days", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*errstr;
@@ -79,6 +85,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->ttl = LIM_SESSION_TTL;
+	o->days = 30;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (ch) {
@@ -95,6 +102,13 @@ parse_opts(int argc, char *argv[], struct opts *o)
 			if (errstr != NULL) {
 				fprintf(stderr, "vigil: --ttl: %s (1 to %d)\n",
 				    errstr, LIM_SESSION_TTL_MAX);
+				exit(2);
+			}
+			break;
+		case 'D':
+			o->days = (int)strtonum(optarg, 1, 3650, &errstr);
+			if (errstr != NULL) {
+				fprintf(stderr, "vigil: --days: %s\n", errstr);
 				exit(2);
 			}
 			break;
@@ -226,6 +240,36 @@ out:
 	return rc;
 }
 
+static int
+cmd_reconcile(struct opts *o)
+{
+	struct reconcile_stats st;
+	struct conf	 c;
+	struct db	*db = NULL;
+	struct rest	*rest = NULL;
+	int		 rc = 1;
+
+	if (load_conf(&c, 0) == -1)
+		return 1;
+	if (rest_global_init() == -1)
+		goto out;
+	if ((db = db_open(c.db_path, 0)) == NULL || (rest = rest_new()) ==
+	    NULL)
+		goto outc;
+	if (reconcile_run(&c, db, rest, o->days, &st) == 0) {
+		printf("reconcile: %zu streams checked, %zu changes, "
+		    "%zu errors\n", st.streams, st.changed, st.errors);
+		rc = st.errors > 0 ? 1 : 0;
+	}
+outc:
+	rest_free(rest);
+	db_close(db);
+	rest_global_cleanup();
+out:
+	conf_free(&c);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -245,6 +289,10 @@ main(int argc, char *argv[])
 	    strcmp(argv[2], "add") == 0) {
 		parse_opts(argc - 2, argv + 2, &o);
 		return cmd_memorial_add(&o);
+	}
+	if (strcmp(argv[1], "reconcile") == 0) {
+		parse_opts(argc - 1, argv + 1, &o);
+		return cmd_reconcile(&o);
 	}
 	usage();
 	return 2;
