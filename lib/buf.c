@@ -35,7 +35,8 @@ buf_append(struct buf *b, const void *p, size_t len)
 		ncap = b->cap ? b->cap : 256;
 		while (ncap < need)
 			ncap = ncap > ((size_t)-1) / 2 ? need : ncap * 2;
-		if (ncap > b->max + 1)
+		/* ncap - 1, not max + 1: that wraps to 0 for SIZE_MAX. */
+		if (ncap - 1 > b->max)
 			ncap = b->max + 1;
 		if ((np = realloc(b->data, ncap)) == NULL) {
 			buf_free(b);
@@ -76,8 +77,10 @@ buf_printf(struct buf *b, const char *fmt, ...)
 		b->full = 1;
 		return -1;
 	}
-	if ((big = malloc((size_t)n + 1)) == NULL)
+	if ((big = malloc((size_t)n + 1)) == NULL) {
+		buf_free(b);
 		return -1;
+	}
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);

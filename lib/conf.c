@@ -8,6 +8,7 @@
  */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -212,19 +213,29 @@ set(char **dst, const char *v, const char *def)
 static int
 host_is_loopback(const char *h, size_t len)
 {
+	struct in_addr	 a4;
+	char		 tmp[INET_ADDRSTRLEN];
+
 	if (len == 9 && strncmp(h, "localhost", 9) == 0)
-		return 1;
-	if (len >= 4 && strncmp(h, "127.", 4) == 0)
 		return 1;
 	if (len == 5 && strncmp(h, "[::1]", 5) == 0)
 		return 1;
-	return 0;
+	/*
+	 * A dotted quad in 127/8, not a "127." prefix: the name
+	 * 127.0.0.1.evil.com resolves wherever its owner likes.
+	 */
+	if (len >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, h, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET, tmp, &a4) == 1 &&
+	    (ntohl(a4.s_addr) >> 24) == 127;
 }
 
 int
 conf_url_ok(const char *url, const char *scheme)
 {
-	size_t		 sl = strlen(scheme), hl;
+	size_t		 sl = strlen(scheme), hl, alen;
 	const char	*h, *end;
 	int		 secure;
 
@@ -235,11 +246,24 @@ conf_url_ok(const char *url, const char *scheme)
 	if (strncmp(h, "://", 3) != 0)
 		return 0;
 	h += 3;
-	if ((end = strpbrk(h, ":/?#")) == NULL)
-		end = h + strlen(h);
-	if (*h == '[' && (end = strchr(h, ']')) != NULL)
+	/* The authority ends at the path, the query or the fragment. */
+	alen = strcspn(h, "/?#");
+	/*
+	 * No user info on the loopback-only schemes:
+	 * http://localhost:1@evil.com/ goes to evil.com.
+	 */
+	if (!secure && memchr(h, '@', alen) != NULL)
+		return 0;
+	if (*h == '[') {
+		/* [v6]: the host ends at its bracket, then a port or nothing. */
+		if ((end = memchr(h, ']', alen)) == NULL)
+			return 0;
 		end++;
-	if (end == NULL || (hl = (size_t)(end - h)) == 0)
+		if (end != h + alen && *end != ':')
+			return 0;
+	} else if ((end = memchr(h, ':', alen)) == NULL)
+		end = h + alen;
+	if ((hl = (size_t)(end - h)) == 0)
 		return 0;
 	/* No control characters or spaces anywhere. */
 	for (h = url; *h != '\0'; h++)
@@ -333,8 +357,8 @@ conf_load(struct conf *c, unsigned int need, char *err, size_t errsz)
 		}
 	}
 
-	if (strncmp(c->public_url, "https://", 8) != 0 &&
-	    !conf_url_ok(c->public_url, "http")) {
+	/* conf_url_ok takes https anywhere; it also refuses CR/LF. */
+	if (!conf_url_ok(c->public_url, "http")) {
 		snprintf(err, errsz, "VIGIL_PUBLIC_URL: want https:// "
 		    "(http:// only for a loopback host)");
 		goto fail;

@@ -189,6 +189,10 @@ http_body(struct req *r, size_t cap)
 	r->bodylen = got;
 	if (got != (size_t)declared) {
 		log_warnx("http: short body: %zu of %lld bytes", got, declared);
+		/* Not kept: a second call must not see it as complete. */
+		free(r->body);
+		r->body = NULL;
+		r->bodylen = 0;
 		return HTTP_BODY_BAD;
 	}
 	return HTTP_BODY_OK;

@@ -10,13 +10,38 @@
 #include "json.h"
 #include "valid.h"
 
+/*
+ * Does the text hold a \u0000 escape?  cJSON decodes it into a NUL that
+ * ends valuestring early, so "ab\u0000cd" would read as "ab" and pass
+ * every length and charset check.  A backslash only appears inside
+ * strings in valid JSON, and an escaped backslash is skipped as a pair
+ * (so the text \\u0000 is not taken for an escape): no string tracking
+ * is needed.
+ */
+static int
+has_escaped_nul(const char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (p[i] != '\\')
+			continue;
+		if (p[i + 1] == 'u' && len - i >= 6 &&
+		    memcmp(p + i + 2, "0000", 4) == 0)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
 struct cJSON *
 json_parse(const char *p, size_t len)
 {
 	const char	*end = NULL;
 	cJSON		*j;
 
-	if (p == NULL || len == 0 || memchr(p, '\0', len) != NULL)
+	if (p == NULL || len == 0 || memchr(p, '\0', len) != NULL ||
+	    has_escaped_nul(p, len))
 		return NULL;
 	if ((j = cJSON_ParseWithLengthOpts(p, len, &end, 0)) == NULL)
 		return NULL;

@@ -464,8 +464,10 @@ stream_json(const struct stream *s, enum stream_view view,
 		if (strcmp(all[i].stream_id, s->id) == 0)
 			recs[nrecs++] = all[i];
 
-	if ((o = cJSON_CreateObject()) == NULL)
+	if ((o = cJSON_CreateObject()) == NULL) {
+		free(recs);
 		return NULL;
+	}
 	cJSON_AddStringToObject(o, "id", s->id);
 	cJSON_AddStringToObject(o, "memorialId", s->memorial_id);
 	cJSON_AddStringToObject(o, "title", s->title);
