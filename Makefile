@@ -3,7 +3,8 @@
 #   make            build lib, FastCGI programs and the CLI under build/
 #   make run        the whole product on 127.0.0.1:${PORT:-8080}
 #   make test       every suite (installs what it needs when run as root)
-#   make check      unit tests only
+#   make check      unit tests and the fuzz corpora (SAN=1: sanitized)
+#   make fuzz       libFuzzer targets under build/fuzz/ (clang)
 #   make deps       install the Debian packages the build and run need
 #
 # Site overrides go in Makefile.local (not committed).
@@ -32,7 +33,16 @@ LDLIBS	+= $(PKG_LIBS) -lfcgi -lpthread
 
 sinclude Makefile.local
 
-LIB_SRC	 = $(wildcard lib/*.c)
+# GStreamer: only lib/relay.c is compiled with its headers and only
+# build/cgi-bin/whip links it.  relay.c stays out of libvigil.a (and so
+# out of the unit tests and fuzz builds); -isystem keeps -Werror off
+# GLib's headers.
+GST_PKGS = gstreamer-1.0 gstreamer-app-1.0 gstreamer-sdp-1.0 \
+	   gstreamer-video-1.0 gstreamer-webrtc-1.0
+GST_CFLAGS != pkg-config --cflags $(GST_PKGS) 2>/dev/null | sed 's,-I,-isystem ,g' || true
+GST_LIBS   != pkg-config --libs $(GST_PKGS) 2>/dev/null || true
+
+LIB_SRC	 = $(filter-out lib/relay.c,$(wildcard lib/*.c))
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CGI_SRC	 = $(wildcard cgi-bin/*.c)
 CGI_BIN	 = $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
@@ -55,6 +65,16 @@ $(BUILD)/cgi-bin/%: $(BUILD)/obj/cgi-bin/%.o $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS)
 
+$(BUILD)/obj/lib/relay.o: CFLAGS += $(GST_CFLAGS)
+
+$(BUILD)/cgi-bin/whip: $(BUILD)/obj/cgi-bin/whip.o $(BUILD)/obj/lib/relay.o \
+	    $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	@[ -n "$(GST_LIBS)" ] || { echo "whip needs GStreamer's -dev" \
+	    "packages: run tools/deps.sh build"; false; }
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/obj/lib/relay.o \
+	    $(BUILD)/libvigil.a $(LDLIBS) $(GST_LIBS)
+
 $(BUILD)/vigil: $(BUILD)/obj/tools/vigil.o $(BUILD)/libvigil.a
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS)
 
@@ -64,8 +84,47 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -iquote tests/unit -o $@ $< $(BUILD)/libvigil.a $(LDLIBS)
 
-check: $(UNIT_BIN)
+check: $(UNIT_BIN) fuzz-replay
 	@tests/run-unit.sh $(UNIT_BIN)
+
+# Fuzzing (STYLE 2.10): a libFuzzer target per parser in tests/fuzz/,
+# its corpus in tests/fuzz/corpus/<name>/.  `make fuzz` builds them with
+# clang, never -Werror (clang warns where gcc does not; the gcc build is
+# the lint).  Run one: build/fuzz/fuzz_event_json -max_total_time=60
+# tests/fuzz/corpus/fuzz_event_json.  `make fuzz-replay`, part of check,
+# runs each corpus file once through tests/fuzz/replay.c with $(CC),
+# sanitized when SAN=1 (the library is then compiled into the replayers
+# with the same flags).
+FUZZ_CC	 ?= clang
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_RPL  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay-%)
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+RPL_SAN	  = $(if $(filter 1,$(SAN)),$(FUZZ_SAN))
+RPL_LIB	  = $(if $(filter 1,$(SAN)),$(LIB_SRC),$(BUILD)/libvigil.a)
+RPL_STAMP = $(BUILD)/fuzz/replay-flags
+
+$(FUZZ_BIN): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(filter-out -Werror,$(CFLAGS)) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+# Rewritten only when SAN changes, so the replayers rebuild just then.
+$(RPL_STAMP): fuzz-flags
+	@mkdir -p $(@D)
+	@echo '$(RPL_SAN)' | cmp -s - $@ || echo '$(RPL_SAN)' >$@
+
+$(FUZZ_RPL): $(BUILD)/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.h $(RPL_LIB) $(HDRS) $(RPL_STAMP)
+	$(CC) $(CFLAGS) $(RPL_SAN) -o $@ tests/fuzz/replay.c $< $(RPL_LIB) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-replay: $(FUZZ_RPL)
+	@sh tests/fuzz/replay.sh $(FUZZ_RPL)
+
+.PHONY: fuzz fuzz-replay fuzz-flags
 
 deps:
 	@tools/deps.sh build

@@ -165,6 +165,7 @@ static const char *const sqls[STMT__MAX] = {
 	 * ready 3.  A new row takes what it is given; an existing one moves
 	 * up only, and keeps known values over unknown (NULL) ones.  An
 	 * event of a lower rank may still fill a value the row lacks.
+	 * started_at is the earliest known, whatever order events came in.
 	 */
 	"INSERT INTO recordings (stream_id, source, provider_id, state, "
 	"playback_url, duration, started_at, ended_at, created_at, "
@@ -179,7 +180,8 @@ static const char *const sqls[STMT__MAX] = {
 	"  excluded.playback_url END, playback_url, excluded.playback_url), "
 	"duration = coalesce(CASE WHEN excluded.state = 'ready' THEN "
 	"  excluded.duration END, duration, excluded.duration), "
-	"started_at = coalesce(started_at, excluded.started_at), "
+	"started_at = coalesce(min(started_at, excluded.started_at), "
+	"  started_at, excluded.started_at), "
 	"ended_at = coalesce(ended_at, excluded.ended_at), "
 	"updated_at = excluded.updated_at "
 	"WHERE stream_id = excluded.stream_id AND ("
@@ -194,6 +196,7 @@ static const char *const sqls[STMT__MAX] = {
 	"  (excluded.state = 'ready' AND excluded.duration IS NOT NULL AND "
 	"   duration IS NOT excluded.duration) OR "
 	"  (started_at IS NULL AND excluded.started_at IS NOT NULL) OR "
+	"  excluded.started_at < started_at OR "
 	"  (ended_at IS NULL AND excluded.ended_at IS NOT NULL))",
 	/* STMT_WEBHOOK_SEEN */
 	"INSERT INTO webhook_events (provider, event_id, received_at) "
@@ -657,7 +660,11 @@ db_stream_list(struct db *db, const char *memorial_id, int status,
 	*n = 0;
 	if (limit == 0 || limit > LIM_PAGE_MAX + 1)
 		return DB_ERR;
-	if ((ss = calloc(limit, sizeof(*ss))) == NULL)
+	/*
+	 * Not calloc: stream_row clears each row it fills, and a row is
+	 * ~5 KB, so clearing the whole page twice showed (bench/README.md).
+	 */
+	if ((ss = reallocarray(NULL, limit, sizeof(*ss))) == NULL)
 		return DB_ERR;
 	if ((st = stmt(db, which)) == NULL)
 		goto fail;

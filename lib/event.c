@@ -95,7 +95,9 @@ event_time_ms(const struct cJSON *v)
 		t = strtonum(v->valuestring, 1, 99999999999LL, &errstr);
 		if (errstr == NULL)
 			return t * 1000;
-		return iso_ms(v->valuestring);
+		/* Before 1970 is as unusable as garbage: 0, never < 0. */
+		t = iso_ms(v->valuestring);
+		return t > 0 ? t : 0;
 	}
 	if (cJSON_IsObject(v)) {
 		sec = cJSON_GetObjectItemCaseSensitive(v, "seconds");
@@ -176,8 +178,12 @@ event_cf_notification_parse(const char *body, size_t len,
 	if ((j = json_parse(body, len)) == NULL || !cJSON_IsObject(j))
 		goto out;
 	if (json_get_obj(j, "data", &data) != JSON_OK) {
-		/* The "Save and Test" message: only a text. */
-		if (json_get_str(j, "text", 4096, &v) == JSON_OK) {
+		/*
+		 * The "Save and Test" message: only a text.  Alerts' texts
+		 * span lines, so any string will do: it is never read.
+		 */
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j,
+		    "text"))) {
 			out->type = CF_NOTIF_TEST;
 			rc = 0;
 		}
