@@ -1,6 +1,7 @@
 /*
  * json.c: typed getters over cJSON.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +12,33 @@
 #include "valid.h"
 
 /*
- * Does the text hold a \u0000 escape?  cJSON decodes it into a NUL that
- * ends valuestring early, so "ab\u0000cd" would read as "ab" and pass
- * every length and charset check.  A backslash only appears inside
- * strings in valid JSON, and an escaped backslash is skipped as a pair
- * (so the text \\u0000 is not taken for an escape): no string tracking
- * is needed.
+ * Does the text hold a \u escape that cJSON decodes into a NUL?  Such a
+ * NUL ends valuestring early, so "ab\u0000cd" would read as "ab" and
+ * pass every length and charset check.  That is \u0000, and also any
+ * \u not followed by four hex digits: cJSON's parse_hex4() returns 0
+ * for a non-hex digit instead of failing, so "ab\uzzzzcd" (not JSON at
+ * all) reads as "ab" too.  A backslash only appears inside strings in
+ * valid JSON, and an escaped backslash is skipped as a pair (so the
+ * text \\u0000 is not taken for an escape): no string tracking is
+ * needed.
  */
 static int
 has_escaped_nul(const char *p, size_t len)
 {
-	size_t	 i;
+	size_t	 i, k;
 
 	for (i = 0; i + 1 < len; i++) {
 		if (p[i] != '\\')
 			continue;
-		if (p[i + 1] == 'u' && len - i >= 6 &&
-		    memcmp(p + i + 2, "0000", 4) == 0)
-			return 1;
+		if (p[i + 1] == 'u') {
+			if (len - i < 6)
+				return 1;
+			for (k = 2; k < 6; k++)
+				if (!isxdigit((unsigned char)p[i + k]))
+					return 1;
+			if (memcmp(p + i + 2, "0000", 4) == 0)
+				return 1;
+		}
 		i++;
 	}
 	return 0;
