@@ -14,6 +14,7 @@
 #include "log.h"
 #include "provision.h"
 #include "rest.h"
+#include "vlimits.h"
 
 /* Rollback deletions get their own small budget. */
 #define ROLLBACK_BUDGET_MS	5000
@@ -97,6 +98,12 @@ provision_create(const struct conf *cf, struct rest *rest,
 		muxc = &calls[n++];
 		if (mux_live_stream_create_call(cf, s->id, muxc) == -1)
 			goto internal;
+		/*
+		 * A backup must not hold up the stream itself: when Mux is
+		 * optional and failing, give up on it sooner.
+		 */
+		if (!need_mux)
+			muxc->budget_ms = LIM_BACKUP_BUDGET_MS;
 	}
 	if (n > 0 && rest_run(rest, calls, n, budget_ms) == -1)
 		goto internal;

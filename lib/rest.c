@@ -98,6 +98,7 @@ struct rest_state {
 	enum rest_method	 method;
 	long			 next_ms;	/* earliest start of next try */
 	long			 backoff_ms;	/* wait before the next retry */
+	long			 deadline;	/* this call's end of budget */
 	CURLcode		 cc;		/* last transport result */
 	const char		*why;		/* reason for REST_REFUSED */
 	int			 running;	/* in the multi handle */
@@ -640,6 +641,9 @@ rest_run(struct rest *r, struct rest_call *calls, size_t n, long budget_ms)
 		c->elapsed_ms = 0;
 		s->next_ms = start;
 		s->backoff_ms = LIM_RETRY_FIRST_MS;
+		/* A call may have a shorter budget than the run. */
+		s->deadline = c->budget_ms > 0 && c->budget_ms < budget_ms ?
+		    start + c->budget_ms : deadline;
 		if (c->op == NULL)
 			c->op = "rest";
 		if (rest_method_parse(c->method, &s->method) == -1)
@@ -665,7 +669,8 @@ rest_run(struct rest *r, struct rest_call *calls, size_t n, long budget_ms)
 			s = &st[i];
 			if (s->done || s->running || s->next_ms > now)
 				continue;
-			if (rest_start(r, &calls[i], s, deadline, now) == -1) {
+			if (rest_start(r, &calls[i], s, s->deadline,
+			    now) == -1) {
 				rest_done(&calls[i], s, REST_TRANSPORT, start);
 				left--;
 			}
@@ -685,7 +690,8 @@ rest_run(struct rest *r, struct rest_call *calls, size_t n, long budget_ms)
 			curl_multi_remove_handle(r->multi, e);
 			if ((c = (struct rest_call *)(void *)cp) == NULL)
 				continue;
-			if (rest_attempt_end(c, c->priv, cc, start, deadline))
+			s = c->priv;
+			if (rest_attempt_end(c, s, cc, start, s->deadline))
 				left--;
 		}
 		if (left == 0)

@@ -41,6 +41,8 @@ struct rest_call {
 	const char	*user;		/* bearer token or basic user */
 	const char	*pass;		/* basic password */
 	char		*body;		/* owned JSON body, or NULL */
+	long		 budget_ms;	/* this call's own, shorter budget;
+					   0: the run's */
 
 	/* Filled by rest_run. */
 	long		 status;	/* final HTTP status, 0 if none */

@@ -65,6 +65,13 @@
 #define LIM_TOTAL_TIMEOUT_MS	15000
 #define LIM_CREATE_BUDGET_MS	20000
 
+/*
+ * An optional provider (Mux as a backup) gets a shorter share of that
+ * budget: a family should not wait 20 s for a stream because its backup
+ * is down; the stream is created without it and the reply says so.
+ */
+#define LIM_BACKUP_BUDGET_MS	8000
+
 /* Backoff for provider retries on 429/5xx: first wait, cap per wait. */
 #define LIM_RETRY_FIRST_MS	200
 #define LIM_RETRY_MAX_MS	4000
@@ -89,6 +96,83 @@
 /* A config file line and the file itself. */
 #define LIM_CONF_LINE		4096
 #define LIM_CONF_FILE		(64 * 1024)
+
+/*
+ * WHIP.  An SDP offer from a browser is 4-7 KiB (Chromium lists some
+ * twenty payload types and its candidates); 64 KiB is what nginx's
+ * /whip/ location allows too and leaves room for many candidates.  A
+ * trickle PATCH carries a few candidate lines.
+ */
+#define LIM_BODY_WHIP		(64 * 1024)
+
+/*
+ * SDP parsing (lib/sdp.c): lines are short (a candidate is under 200
+ * bytes, a fingerprint about 110); m= sections are one per track and a
+ * publisher has two; a PATCH trickles a handful of candidates at once.
+ */
+#define LIM_SDP_LINE		1024
+#define LIM_SDP_MEDIA		16
+#define LIM_SDP_CANDIDATES	32
+
+/*
+ * The relay (lib/relay.c), each overridable in the configuration
+ * (VIGIL_RELAY_*).
+ *
+ * Sessions: one is ~8 % of a vCPU and ~15 MB at 640x480 (RELAY-NOTES);
+ * 8 fits a small VPS with room for the control plane.
+ */
+#define LIM_RELAY_MAX_SESSIONS	8
+#define LIM_RELAY_SESSIONS_CAP	256	/* the most the setting may say */
+
+/*
+ * Publisher bitrate, kbit/s: told to the browser in the answer (b=AS),
+ * and a session sending more than 1.5 times this for 15 s on end is
+ * ended.  6000 is above 1080p30 from a phone and below what a VPS link
+ * and Cloudflare's recommended ingest (~6-8 Mbit/s) take.
+ */
+#define LIM_RELAY_MAX_KBPS	6000
+
+/* A memorial service with its gathering: 6 h is generous. */
+#define LIM_RELAY_MAX_DURATION	(6 * 3600)
+
+/*
+ * No media for this many seconds ends a session: libnice 0.1.21 has no
+ * consent freshness, so a vanished browser is otherwise never noticed
+ * (RELAY-NOTES pitfall 11).  Also the bound on a session that never
+ * gets media at all.
+ */
+#define LIM_RELAY_MEDIA_TIMEOUT	10
+
+/*
+ * A stream's publisher counts as gone (a new POST may replace it) after
+ * this long without a packet; a new session counts its creation as
+ * activity, so two tabs racing get 409 rather than stealing.
+ */
+#define LIM_RELAY_STALE_MS	2000
+
+/*
+ * How long an HTTP request waits for the relay thread: building a
+ * session, set-remote/create-answer and ICE gathering (itself bounded
+ * by LIM_RELAY_GATHER_MS) take 10-150 ms; DELETE waits for the outputs
+ * to finish their files (10-20 ms).  nginx's fastcgi_read_timeout (30 s)
+ * is far above.
+ */
+#define LIM_RELAY_ANSWER_MS	5000
+#define LIM_RELAY_GATHER_MS	1000
+#define LIM_RELAY_DELETE_MS	3000
+
+/* An output (EOS to its sinks) that does not finish is stopped anyway. */
+#define LIM_RELAY_EOS_MS	5000
+
+/* RTMP(S) pushes that fail retry after 1, 2, 4 ... s, at most 30 s apart. */
+#define LIM_RELAY_RETRY_FIRST_MS 1000
+#define LIM_RELAY_RETRY_MAX_MS	30000
+
+/* A key frame is asked for this often (PLI), for HLS and late joiners. */
+#define LIM_RELAY_KEYFRAME_MS	2000
+
+/* Session statistics are refreshed this often. */
+#define LIM_RELAY_STATS_MS	1000
 
 #if LIM_BODY_API > LIM_BODY_WEBHOOK
 #error "API bodies should not exceed webhook bodies"

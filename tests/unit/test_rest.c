@@ -493,6 +493,29 @@ test_table(struct rest *r)
 	CHECK(sh->hits[P_REDIRECT] == 1);
 }
 
+/*
+ * A call's own budget ends its retries early while the run goes on:
+ * an optional provider failing must not hold up the required one.
+ */
+static void
+test_call_budget(struct rest *r)
+{
+	struct rest_call	 c[2];
+	int			 i;
+
+	CHECK(rest_call_init(&c[0], "backup", "GET", url("/always503"),
+	    NULL) == 0);
+	c[0].budget_ms = 700;
+	CHECK(rest_call_init(&c[1], "main", "GET", url("/ok"), NULL) == 0);
+	CHECK(rest_run(r, c, 2, 5000) == 0);
+	CHECK(c[0].status == 503);
+	CHECK(c[0].attempts >= 2);		/* it did retry... */
+	CHECK(c[0].elapsed_ms < 1500);		/* ...but not for 5 s */
+	CHECK(rest_ok(&c[1]));
+	for (i = 0; i < 2; i++)
+		rest_call_free(&c[i]);
+}
+
 /* Two slow calls together take about one delay, not two. */
 static void
 test_concurrency(struct rest *r)
@@ -729,6 +752,7 @@ main(void)
 	}
 	test_api(r);
 	test_concurrency(r);
+	test_call_budget(r);
 	test_table(r);
 	test_reuse();
 	test_headers(r);
