@@ -20,16 +20,6 @@
 #include "valid.h"
 #include "vlimits.h"
 
-/* A publish token: 32 random bytes, base64url; we keep its SHA-256. */
-static int
-mint_publish_token(char *tok, size_t toksz, char *hash)
-{
-	if (crypto_token(tok, toksz, 32) == -1)
-		return -1;
-	crypto_sha256_hex(tok, strlen(tok), hash);
-	return 0;
-}
-
 /*
  * A retried request: answer the stream the first one created.  The
  * publish token was only ever shown in that first answer, and we keep
@@ -48,7 +38,7 @@ replay(struct app *a, struct req *r, const char *id, const char *warnings)
 		return;
 	}
 	if (s.method == METHOD_WHIP_BROWSER) {
-		if (mint_publish_token(tok, sizeof(tok), s.publish_hash) ==
+		if (access_publish_token(tok, sizeof(tok), s.publish_hash) ==
 		    -1 || (res = db_stream_set_publish_hash(a->db, s.id,
 		    s.publish_hash, app_now_ms())) != DB_OK) {
 			app_db_error(r, DB_ERR);
@@ -129,7 +119,7 @@ create(struct app *a, struct req *r, const struct session *who,
 	}
 	provision_fill(&a->conf, &p, &s);
 	if (s.method == METHOD_WHIP_BROWSER &&
-	    mint_publish_token(tok, sizeof(tok), s.publish_hash) == -1)
+	    access_publish_token(tok, sizeof(tok), s.publish_hash) == -1)
 		goto rollback;
 	if ((warnings = provision_warnings_json(&p)) == NULL)
 		goto rollback;

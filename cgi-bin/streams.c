@@ -1,14 +1,18 @@
 /*
  * streams: the stream listing and one stream (public or full view), and
- * the lifecycle: POST /api/streams/{id}/start|end, DELETE /api/streams/{id}.
+ * the lifecycle: POST /api/streams/{id}/start|end, DELETE /api/streams/{id},
+ * and POST /api/streams/{id}/publish-token (a new WHIP publish token).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "access.h"
 #include "app.h"
 #include "compat.h"
+#include "crypto.h"
 #include "http.h"
 #include "log.h"
 #include "provision.h"
@@ -191,8 +195,57 @@ enum action {
 	ACT_START = 0,
 	ACT_END,
 	ACT_DELETE,
+	ACT_PUBLISH_TOKEN,
 	ACT__MAX
 };
+
+/*
+ * A fresh WHIP publish token for a whip_browser stream, so a stream made
+ * on one device can go live from another (the phone): the token is shown
+ * once and only its hash is kept, so it cannot be shown again, only
+ * replaced.  The previous token stops working for new sessions.
+ */
+static void
+publish_token(struct app *a, struct req *r, const struct stream *s)
+{
+	char		 tok[64], hash[CRYPTO_SHA256_HEX], *body = NULL;
+	struct cJSON	*o = NULL;
+	enum db_res	 res;
+
+	if (s->method != METHOD_WHIP_BROWSER) {
+		http_error(r, HTTP_ERR_CONFLICT, "only browser (whip_browser) "
+		    "streams have a publish token");
+		return;
+	}
+	if (s->status == STREAM_COMPLETED) {
+		http_error(r, HTTP_ERR_CONFLICT, "the stream has ended");
+		return;
+	}
+	if (access_publish_token(tok, sizeof(tok), hash) == -1) {
+		http_error(r, HTTP_ERR_INTERNAL, NULL);
+		return;
+	}
+	if ((res = db_stream_set_publish_hash(a->db, s->id, hash,
+	    app_now_ms())) != DB_OK) {
+		app_db_error(r, res);
+		goto out;
+	}
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(o, "publishToken", tok) == NULL ||
+	    cJSON_AddStringToObject(o, "whipUrl", s->whip_url) == NULL ||
+	    (body = cJSON_PrintUnformatted(o)) == NULL) {
+		http_error(r, HTTP_ERR_INTERNAL, NULL);
+		goto out;
+	}
+	http_reply_json(r, 200, body);
+out:
+	crypto_wipe(tok, sizeof(tok));
+	if (body != NULL) {
+		crypto_wipe(body, strlen(body));
+		free(body);
+	}
+	cJSON_Delete(o);
+}
 
 static void
 lifecycle(struct app *a, struct req *r, const struct session *who,
@@ -219,6 +272,11 @@ lifecycle(struct app *a, struct req *r, const struct session *who,
 		return;
 	}
 	switch (act) {
+	case ACT_PUBLISH_TOKEN:
+		publish_token(a, r, &s);
+		log_info("stream %s: publish token replaced by %s", s.id,
+		    who->sub);
+		return;
 	case ACT_START:
 		res = db_stream_advance(a->db, s.id, STREAM_LIVE, now);
 		break;
@@ -297,7 +355,8 @@ handle(struct req *r, struct app *a)
 		}
 		return;
 	}
-	if (strcmp(slash, "/start") != 0 && strcmp(slash, "/end") != 0) {
+	if (strcmp(slash, "/start") != 0 && strcmp(slash, "/end") != 0 &&
+	    strcmp(slash, "/publish-token") != 0) {
 		http_error(r, HTTP_ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -307,7 +366,8 @@ handle(struct req *r, struct app *a)
 		return;
 	}
 	lifecycle(a, r, sr ? &who : NULL, id,
-	    strcmp(slash, "/start") == 0 ? ACT_START : ACT_END);
+	    strcmp(slash, "/start") == 0 ? ACT_START :
+	    strcmp(slash, "/end") == 0 ? ACT_END : ACT_PUBLISH_TOKEN);
 }
 
 int

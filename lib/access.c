@@ -5,6 +5,7 @@
 
 #include "access.h"
 #include "conf.h"
+#include "crypto.h"
 #include "http.h"
 #include "stream.h"
 #include "vlimits.h"
@@ -48,4 +49,13 @@ int
 access_views(const struct session *s, const struct memorial *m)
 {
 	return !m->private_ || access_controls(s, m);
+}
+
+int
+access_publish_token(char *tok, size_t toksz, char *hash)
+{
+	if (crypto_token(tok, toksz, 32) == -1)
+		return -1;
+	crypto_sha256_hex(tok, strlen(tok), hash);
+	return 0;
 }

@@ -4,6 +4,8 @@
 #ifndef HEADER_VIGIL_ACCESS_H
 #define HEADER_VIGIL_ACCESS_H
 
+#include <stddef.h>
+
 #include "auth.h"
 
 struct conf;
@@ -23,5 +25,12 @@ int		access_controls(const struct session *s,
 
 /* May s (NULL for anonymous) see m and its streams? */
 int		access_views(const struct session *s, const struct memorial *m);
+
+/*
+ * Mint a stream's WHIP publish token: 32 random bytes, base64url, into
+ * tok (at least 44 bytes), and its SHA-256 hex into hash (65 bytes),
+ * which is all we store.  0 or -1.
+ */
+int		access_publish_token(char *tok, size_t toksz, char *hash);
 
 #endif /* HEADER_VIGIL_ACCESS_H */
