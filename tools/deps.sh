@@ -16,24 +16,31 @@ mode=${1:-build}
 
 # One word per requirement; "a|b" is satisfied by either package and
 # installs the first.  nginx: Debian 12's "nginx" package is the server
-# itself; nginx-light/-full/-extras would do as well.
+# itself; nginx-light/-full/-extras would do as well.  GStreamer: the -dev
+# packages build cgi-bin/whip (lib/relay.c); the relay loads webrtcbin
+# and the HLS/RTMP elements (plugins-bad), libnice (gstreamer1.0-nice),
+# mp4mux/flvmux (good), opus/appsrc/appsink (base), avenc_aac (libav);
+# glib-networking gives rtmp2sink its TLS for rtmps://.
 BUILD_PKGS="build-essential pkg-config libfcgi-dev libcurl4-openssl-dev
     libcjson-dev libsqlite3-dev sqlite3 libjwt-dev libssl-dev
     nginx|nginx-light|nginx-full|nginx-extras|nginx-core spawn-fcgi curl jq
-    ca-certificates procps iproute2"
+    ca-certificates procps iproute2
+    libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+    libgstreamer-plugins-bad1.0-dev gstreamer1.0-plugins-base
+    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice
+    gstreamer1.0-libav glib-networking"
 
 # Tests: the RTMP module for the relay's loopback RTMP server (its own
 # nginx config; never loaded by nginx/vigil.conf.in), valgrind for
 # make valgrind, clang for libFuzzer, wrk for make bench, openssl to sign
-# webhook payloads in the integration tests.
-TEST_PKGS="libnginx-mod-rtmp valgrind clang wrk openssl"
+# webhook payloads in the integration tests.  The relay suite
+# (tests/relay/): Debian's Chromium as the publisher (driven by
+# playwright-core from tests/package.json; no browser download), ffmpeg
+# for ffprobe, and the GStreamer plugins the relay loads at run time.
+TEST_PKGS="libnginx-mod-rtmp valgrind clang wrk openssl chromium ffmpeg
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-libav"
 
-# Later, when the browser and relay suites land (not installed yet):
-#   chromium (tests/browser, with playwright-core from tests/package.json)
-#   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-#   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
-#   gstreamer1.0-nice libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-#   libgstreamer-plugins-bad1.0-dev ffmpeg (ffprobe)
 LATER_PKGS=""
 
 case $mode in
@@ -63,7 +70,9 @@ missing=""
 for req in $want; do
 	ok=0
 	for alt in ${req//|/ }; do
-		if printf '%s\n' "$installed" | grep -qxF "$alt"; then
+		# A here-string, not printf | grep -q: with pipefail, grep
+		# quitting early would SIGPIPE printf and fail the test.
+		if grep -qxF "$alt" <<<"$installed"; then
 			ok=1
 			break
 		fi
