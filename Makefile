@@ -6,6 +6,7 @@
 #   make check      unit tests and the fuzz corpora (SAN=1: sanitized)
 #   make fuzz       libFuzzer targets under build/fuzz/ (clang)
 #   make deps       install the Debian packages the build and run need
+#   make bench      benchmark ratios on loopback (bench/README.md)
 #
 # Site overrides go in Makefile.local (not committed).
 
@@ -142,6 +143,10 @@ test:
 	@$(MAKE) --no-print-directory all
 	@tests/run-all.sh
 
+# Ratios measured in one run on loopback (bench/README.md); not in test.
+bench: all
+	@BUILD=$(BUILD) bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/vigil \
 	    $(DESTDIR)$(PREFIX)/share/vigil/sql $(DESTDIR)$(PREFIX)/share/vigil/www
@@ -160,5 +165,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check deps migrate run test install lint clean
+.PHONY: all check deps migrate run test bench install lint clean
 .SECONDARY:

@@ -302,15 +302,55 @@ add_time(cJSON *o, const char *key, long long ms)
 	char		 s[40];
 	struct tm	 tm;
 	time_t		 t;
+	long long	 days, y, doe, yoe, doy, mp, sod;
+	int		 f[7], i, k;
 
 	if (ms <= 0) {
 		cJSON_AddNullToObject(o, key);
 		return;
 	}
-	t = (time_t)(ms / 1000);
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(s + 19, sizeof(s) - 19, ".%03lldZ", ms % 1000);
+	if (ms >= 253402300800000LL) {		/* 10000-01-01: %Y grows */
+		t = (time_t)(ms / 1000);
+		gmtime_r(&t, &tm);
+		strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(s + strlen(s), sizeof(s) - strlen(s), ".%03lldZ",
+		    ms % 1000);
+		cJSON_AddStringToObject(o, key, s);
+		return;
+	}
+	/*
+	 * A listing formats a few hundred of these: by hand, not with
+	 * gmtime_r + strftime + snprintf (bench/README.md).  Days to civil
+	 * date after H. Hinnant's civil_from_days, for days >= 0.
+	 */
+	days = ms / 86400000;
+	sod = ms / 1000 % 86400;
+	days += 719468;
+	doe = days % 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + days / 146097 * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	f[2] = (int)(doy - (153 * mp + 2) / 5 + 1);	/* day */
+	f[1] = (int)(mp < 10 ? mp + 3 : mp - 9);	/* month */
+	f[0] = (int)(y + (f[1] <= 2));			/* year */
+	f[3] = (int)(sod / 3600);
+	f[4] = (int)(sod / 60 % 60);
+	f[5] = (int)(sod % 60);
+	f[6] = (int)(ms % 1000);
+	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	k = 0;
+	for (i = 0; i < 7; i++) {
+		int	 w = i == 0 ? 4 : i == 6 ? 3 : 2, d;
+
+		for (d = w - 1; d >= 0; d--) {
+			s[k + d] = (char)('0' + f[i] % 10);
+			f[i] /= 10;
+		}
+		k += w;
+		s[k++] = "--T::.Z"[i];
+	}
+	s[k] = '\0';
 	cJSON_AddStringToObject(o, key, s);
 }
 
@@ -457,9 +497,17 @@ stream_json(const struct stream *s, enum stream_view view,
 	cJSON			*o;
 	int			 pref;
 
-	/* This stream's rows only. */
-	if (nall > 0 && (recs = calloc(nall, sizeof(*recs))) == NULL)
+	/*
+	 * This stream's rows only.  Counted first: a listing passes the
+	 * whole page's rows, and room for all of them per stream was a
+	 * page of memset for every stream (bench/README.md).
+	 */
+	for (i = 0; i < nall; i++)
+		if (strcmp(all[i].stream_id, s->id) == 0)
+			nrecs++;
+	if (nrecs > 0 && (recs = calloc(nrecs, sizeof(*recs))) == NULL)
 		return NULL;
+	nrecs = 0;
 	for (i = 0; i < nall; i++)
 		if (strcmp(all[i].stream_id, s->id) == 0)
 			recs[nrecs++] = all[i];
