@@ -27,6 +27,8 @@ worker_init(void *arg)
 		log_warnx("%s: cannot set up outbound HTTP", a->name);
 		return -1;
 	}
+	if (a->init != NULL && a->init(a) == -1)
+		return -1;
 	return 0;
 }
 
@@ -35,6 +37,8 @@ worker_fini(void *arg)
 {
 	struct app	*a = arg;
 
+	if (a->fini != NULL)
+		a->fini(a);
 	db_close(a->db);
 	a->db = NULL;
 	rest_free(a->rest);
@@ -53,6 +57,14 @@ int
 app_main(int argc, char *argv[], const char *name, unsigned int flags,
     void (*h)(struct req *r, struct app *a))
 {
+	return app_main_hooks(argc, argv, name, flags, h, NULL, NULL);
+}
+
+int
+app_main_hooks(int argc, char *argv[], const char *name, unsigned int flags,
+    void (*h)(struct req *r, struct app *a), int (*init)(struct app *a),
+    void (*fini)(struct app *a))
+{
 	static const struct http_ops ops = { worker_init, worker_fini,
 	    handle };
 	struct app	 a;
@@ -64,6 +76,8 @@ app_main(int argc, char *argv[], const char *name, unsigned int flags,
 	a.name = name;
 	a.flags = flags;
 	a.handle = h;
+	a.init = init;
+	a.fini = fini;
 	log_init(name, LOG_LVL_INFO);
 	if (conf_load(&a.conf, (flags & APP_JWT) ? CONF_NEED_JWT : 0, err,
 	    sizeof(err)) == -1) {

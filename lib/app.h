@@ -25,6 +25,10 @@ struct app {
 	struct db	*db;		/* per worker */
 	struct rest	*rest;		/* per worker */
 	void		 (*handle)(struct req *r, struct app *a);
+	/* Optional per-worker hooks (app_main_hooks); NULL otherwise. */
+	int		 (*init)(struct app *a);
+	void		 (*fini)(struct app *a);
+	void		*priv;		/* the program's own per-worker state */
 };
 
 /*
@@ -34,6 +38,17 @@ struct app {
 int		 app_main(int argc, char *argv[], const char *name,
 		    unsigned int flags,
 		    void (*handle)(struct req *r, struct app *a));
+
+/*
+ * app_main with per-worker hooks: init runs in each worker after its
+ * handles are open (after fork: threads may be started there), fini
+ * when the worker stops (SIGTERM included), before the handles close.
+ * A failing init stops the worker.  Either hook may be NULL.
+ */
+int		 app_main_hooks(int argc, char *argv[], const char *name,
+		    unsigned int flags,
+		    void (*handle)(struct req *r, struct app *a),
+		    int (*init)(struct app *a), void (*fini)(struct app *a));
 
 /* Wall-clock time in seconds and in milliseconds. */
 long long	 app_now(void);

@@ -33,6 +33,9 @@ static const char *const keys[] = {
 	"CLOUDFLARE_WEBHOOK_SECRET", "CLOUDFLARE_NOTIFICATION_SECRET",
 	"MUX_TOKEN_ID", "MUX_TOKEN_SECRET", "MUX_WEBHOOK_SECRET",
 	"MUX_API_BASE", "MUX_RTMPS_URL", "MUX_WHIP_BASE",
+	"VIGIL_RELAY_ADDRESSES", "VIGIL_RELAY_PORT_MIN", "VIGIL_RELAY_PORT_MAX",
+	"VIGIL_RELAY_MAX_SESSIONS", "VIGIL_RELAY_MAX_KBPS",
+	"VIGIL_RELAY_MAX_DURATION", "VIGIL_RELAY_MEDIA_TIMEOUT",
 	NULL
 };
 
@@ -288,6 +291,94 @@ load_key_file(struct conf *c, const char *path, int text_secret)
 	return 0;
 }
 
+/*
+ * An integer setting in [lo, hi], def when unset.  -1 with err naming
+ * the key (never the value) when it is not a number in range.
+ */
+static int
+int_setting(const struct file_vals *f, const char *key, long long lo,
+    long long hi, int def, int *out, char *err, size_t errsz)
+{
+	const char	*v, *errstr;
+
+	*out = def;
+	if ((v = lookup(f, key)) == NULL)
+		return 0;
+	*out = (int)strtonum(v, lo, hi, &errstr);
+	if (errstr != NULL) {
+		snprintf(err, errsz, "%s: want a whole number from %lld to "
+		    "%lld", key, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+/* The relay's host addresses: 1..8 IPv4/IPv6 literals, commas between. */
+static int
+addresses_ok(const char *s)
+{
+	unsigned char	 a[sizeof(struct in6_addr)];
+	char		 one[INET6_ADDRSTRLEN];
+	size_t		 n, count = 0;
+
+	for (;;) {
+		n = strcspn(s, ",");
+		if (n == 0 || n >= sizeof(one) || ++count > 8)
+			return 0;
+		memcpy(one, s, n);
+		one[n] = '\0';
+		if (inet_pton(AF_INET, one, a) != 1 &&
+		    inet_pton(AF_INET6, one, a) != 1)
+			return 0;
+		if (s[n] == '\0')
+			return 1;
+		s += n + 1;
+	}
+}
+
+/* The VIGIL_RELAY_* settings. */
+static int
+relay_load(struct conf *c, const struct file_vals *f, char *err,
+    size_t errsz)
+{
+	if (set(&c->relay_addresses, lookup(f, "VIGIL_RELAY_ADDRESSES"),
+	    "127.0.0.1") == -1) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (!addresses_ok(c->relay_addresses)) {
+		snprintf(err, errsz, "VIGIL_RELAY_ADDRESSES: want up to 8 IP "
+		    "addresses separated by commas");
+		return -1;
+	}
+	if (int_setting(f, "VIGIL_RELAY_PORT_MIN", 0, 65535, 0,
+	    &c->relay_port_min, err, errsz) == -1 ||
+	    int_setting(f, "VIGIL_RELAY_PORT_MAX", 0, 65535, 0,
+	    &c->relay_port_max, err, errsz) == -1 ||
+	    int_setting(f, "VIGIL_RELAY_MAX_SESSIONS", 1,
+	    LIM_RELAY_SESSIONS_CAP, LIM_RELAY_MAX_SESSIONS,
+	    &c->relay_max_sessions, err, errsz) == -1 ||
+	    int_setting(f, "VIGIL_RELAY_MAX_KBPS", 100, 1000000,
+	    LIM_RELAY_MAX_KBPS, &c->relay_max_kbps, err, errsz) == -1 ||
+	    int_setting(f, "VIGIL_RELAY_MAX_DURATION", 10, 7 * 24 * 3600,
+	    LIM_RELAY_MAX_DURATION, &c->relay_max_duration, err,
+	    errsz) == -1 ||
+	    int_setting(f, "VIGIL_RELAY_MEDIA_TIMEOUT", 2, 600,
+	    LIM_RELAY_MEDIA_TIMEOUT, &c->relay_media_timeout, err,
+	    errsz) == -1)
+		return -1;
+	/* Both or neither; a range, not an inverted one. */
+	if ((c->relay_port_min == 0) != (c->relay_port_max == 0) ||
+	    c->relay_port_min > c->relay_port_max ||
+	    (c->relay_port_min != 0 && c->relay_port_min < 1024)) {
+		snprintf(err, errsz, "VIGIL_RELAY_PORT_MIN and "
+		    "VIGIL_RELAY_PORT_MAX: set both (1024-65535, min <= max) "
+		    "or neither");
+		return -1;
+	}
+	return 0;
+}
+
 int
 conf_load(struct conf *c, unsigned int need, char *err, size_t errsz)
 {
@@ -465,6 +556,8 @@ conf_load(struct conf *c, unsigned int need, char *err, size_t errsz)
 		snprintf(err, errsz, "MUX_WHIP_BASE: want https://");
 		goto fail;
 	}
+	if (relay_load(c, &f, err, errsz) == -1)
+		goto fail;
 	file_vals_free(&f);
 	return 0;
 oom:
@@ -508,5 +601,6 @@ conf_free(struct conf *c)
 	free(c->mux_api_base);
 	free(c->mux_rtmps_url);
 	free(c->mux_whip_base);
+	free(c->relay_addresses);
 	memset(c, 0, sizeof(*c));
 }

@@ -49,6 +49,16 @@ struct conf {
 	char		*mux_api_base;		/* MUX_API_BASE */
 	char		*mux_rtmps_url;		/* MUX_RTMPS_URL */
 	char		*mux_whip_base;		/* MUX_WHIP_BASE (experimental) */
+
+	/* The WHIP relay (cgi-bin/whip); defaults in vlimits.h. */
+	char		*relay_addresses;	/* VIGIL_RELAY_ADDRESSES: IPs,
+						   comma-separated */
+	int		 relay_port_min;	/* VIGIL_RELAY_PORT_MIN, 0: any */
+	int		 relay_port_max;	/* VIGIL_RELAY_PORT_MAX, 0: any */
+	int		 relay_max_sessions;	/* VIGIL_RELAY_MAX_SESSIONS */
+	int		 relay_max_kbps;	/* VIGIL_RELAY_MAX_KBPS */
+	int		 relay_max_duration;	/* VIGIL_RELAY_MAX_DURATION, s */
+	int		 relay_media_timeout;	/* VIGIL_RELAY_MEDIA_TIMEOUT, s */
 };
 
 /* What a program needs beyond the always-checked basics. */

@@ -84,6 +84,12 @@ static const struct {
 	    "Service temporarily unavailable" },/* HTTP_ERR_UNAVAILABLE */
 	{ 504, "provider_timeout",
 	    "Streaming provider timed out" },	/* HTTP_ERR_PROVIDER_TIMEOUT */
+	{ 406, "not_acceptable",
+	    "Not acceptable" },			/* HTTP_ERR_NOT_ACCEPTABLE */
+	{ 412, "precondition_failed",
+	    "Precondition failed" },		/* HTTP_ERR_PRECONDITION */
+	{ 422, "unprocessable",
+	    "Unprocessable request" },		/* HTTP_ERR_UNPROCESSABLE */
 };
 
 static const char *
@@ -103,6 +109,7 @@ status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 406: return "Not Acceptable";
 	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
@@ -490,11 +497,30 @@ serve_one(FCGX_Request *fr, const struct http_ops *ops, void *arg)
 	log_request(NULL, NULL);
 }
 
+/*
+ * A worker's SIGTERM/SIGINT: finish the request in hand, then leave the
+ * accept loop so worker_fini runs (the relay finalizes its recordings
+ * there).  Installed without SA_RESTART, so a blocked accept() returns
+ * with EINTR and libfcgi sees the pending shutdown.
+ */
+static void
+on_worker_stop(int sig)
+{
+	(void)sig;
+	FCGX_ShutdownPending();
+}
+
 static int
 worker_loop(int fd, const struct http_ops *ops, void *arg)
 {
 	FCGX_Request	 fr;
+	struct sigaction sa;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_worker_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	if (ops->worker_init != NULL && ops->worker_init(arg) == -1)
 		return 1;
 	if (FCGX_InitRequest(&fr, fd, 0) != 0) {
@@ -589,8 +615,11 @@ supervise(int fd, int nworkers, const struct http_ops *ops, void *arg)
 	for (i = 0; i < nworkers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
-	/* Bounded wait: 3 s, then SIGKILL. */
-	for (i = 0; i < 30; i++) {
+	/*
+	 * Bounded wait, then SIGKILL: 10 s lets a worker finish its
+	 * request and its worker_fini (the relay closes its files).
+	 */
+	for (i = 0; i < 100; i++) {
 		alive = 0;
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 			;

@@ -39,6 +39,9 @@ enum http_err {
 	HTTP_ERR_PROVIDER,		/* 502 provider_unavailable */
 	HTTP_ERR_UNAVAILABLE,		/* 503 unavailable */
 	HTTP_ERR_PROVIDER_TIMEOUT,	/* 504 provider_timeout */
+	HTTP_ERR_NOT_ACCEPTABLE,	/* 406 not_acceptable */
+	HTTP_ERR_PRECONDITION,		/* 412 precondition_failed */
+	HTTP_ERR_UNPROCESSABLE,		/* 422 unprocessable */
 	HTTP_ERR__MAX
 };
 

@@ -7,7 +7,12 @@
 #   unit          make check
 #   integration   tests/integration/run.sh (real nginx, the programs,
 #                 fake providers)
-#   node          node --test over tests/contract/ and tests/fake/
+#   relay         tests/relay/run.sh (Chromium publishes over WHIP to the
+#                 relay; ffprobe checks the recordings and RTMP pushes)
+#   browser       tests/browser/run.sh (Debian Chromium, fake camera,
+#                 playwright-core through the real pages on the stack)
+#   node          node --test over tests/contract/, tests/fake/ and
+#                 tests/www/ (the WHIP client's state machine)
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,11 +59,19 @@ echo "=== integration"
 run tests/integration/run.sh
 count integration $?
 
+echo "=== relay"
+run tests/relay/run.sh
+count relay $?
+
+echo "=== browser"
+run tests/browser/run.sh
+count browser $?
+
 # Node's own tests (the fake providers, the contract validator).  Files
 # are listed explicitly: how node --test treats a directory argument
 # changed between Node versions.
 node_tests=()
-for d in tests/contract tests/fake; do
+for d in tests/contract tests/fake tests/www; do
 	[ -d "$d" ] || continue
 	while IFS= read -r f; do
 		node_tests+=("$f")

@@ -14,7 +14,7 @@
 #   VIGIL_*, JWT_*, CLOUDFLARE_*, MUX_*, SESSION_COOKIE, VIGIL_CONFIG
 #                           passed through to the programs (SPEC §9)
 #   VIGIL_MEDIA_DIR         served at /media/ (default var/media)
-#   VIGIL_WORKERS (2)       -w for each program
+#   VIGIL_WORKERS (2)       -w for each program (whip: always 1)
 #   BUILD (build)           the build directory, as in the Makefile: the
 #                           programs are BUILD/cgi-bin/NAME
 #   PROGRAMS                names that must be started (an error when one
@@ -187,7 +187,7 @@ fail_start() {
 }
 
 cmd_start() {
-	local rundir sockdir logdir name bin pid log deadline i pending rc
+	local rundir sockdir logdir name bin pid log deadline i pending rc w
 	rundir=$(abspath "$1")
 	sockdir=$rundir/sock
 	logdir=$rundir/log
@@ -231,8 +231,12 @@ cmd_start() {
 		printf -- '--- %s start %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
 		# $STACK_WRAP is split into words on purpose.
 		# shellcheck disable=SC2086
+		# whip hosts every relay session in one process (its
+		# sessions outlive requests): always one worker.
+		w=$workers
+		[ "$name" != whip ] || w=1
 		setsid ${STACK_WRAP:-} "$bin" -s "$sockdir/$name.sock" \
-		    -w "$workers" </dev/null >>"$log" 2>&1 &
+		    -w "$w" </dev/null >>"$log" 2>&1 &
 		started_pids+=("$!")
 		started_names+=("$name")
 	done <<EOF
@@ -341,8 +345,9 @@ cmd_stop() {
 			done
 		fi
 	done <"$rundir/pids"
-	# Bounded wait for every group to empty, then KILL what is left.
-	for _ in $(seq "$((${STOP_TIMEOUT:-10} * 10))"); do
+	# Bounded wait for every group to empty (above the supervisor's own
+	# 10 s for its workers, lib/http.c), then KILL what is left.
+	for _ in $(seq "$((${STOP_TIMEOUT:-12} * 10))"); do
 		[ -n "$(live_groups "${groups[@]}")" ] || break
 		sleep 0.1
 	done

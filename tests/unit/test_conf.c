@@ -34,6 +34,9 @@ static const char *const allkeys[] = {
 	"CLOUDFLARE_WEBHOOK_SECRET", "CLOUDFLARE_NOTIFICATION_SECRET",
 	"MUX_TOKEN_ID", "MUX_TOKEN_SECRET", "MUX_WEBHOOK_SECRET",
 	"MUX_API_BASE", "MUX_RTMPS_URL", "MUX_WHIP_BASE",
+	"VIGIL_RELAY_ADDRESSES", "VIGIL_RELAY_PORT_MIN", "VIGIL_RELAY_PORT_MAX",
+	"VIGIL_RELAY_MAX_SESSIONS", "VIGIL_RELAY_MAX_KBPS",
+	"VIGIL_RELAY_MAX_DURATION", "VIGIL_RELAY_MEDIA_TIMEOUT",
 	NULL
 };
 
@@ -102,6 +105,9 @@ field(const struct conf *c, const char *name, char *tmp, size_t tmpsz)
 	S(mux_api_base); S(mux_rtmps_url); S(mux_whip_base);
 	I(log_level); I(experimental_mux_whip); I(jwt_alg); I(jwt_key_len);
 	I(cf_enabled); I(mux_enabled);
+	S(relay_addresses); I(relay_port_min); I(relay_port_max);
+	I(relay_max_sessions); I(relay_max_kbps); I(relay_max_duration);
+	I(relay_media_timeout);
 	if (strcmp(name, "jwt_key") == 0) {
 		if (c->jwt_key == NULL)
 			return "(null)";
@@ -337,6 +343,44 @@ static const struct ccase load_cases[] = {
 { "cookie name of 65 characters", { "SESSION_COOKIE="
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     NULL }, NULL, 0, -1, "SESSION_COOKIE", NULL, { NULL } },
+/* The relay's settings (cgi-bin/whip): defaults from vlimits.h. */
+{ "relay defaults", { NULL }, NULL, 0, 0, NULL, NULL,
+    { "relay_addresses=127.0.0.1", "relay_port_min=0", "relay_port_max=0",
+      "relay_max_sessions=8", "relay_max_kbps=6000",
+      "relay_max_duration=21600", "relay_media_timeout=10", NULL } },
+{ "relay settings", { "VIGIL_RELAY_ADDRESSES=203.0.113.7,2001:db8::1",
+    "VIGIL_RELAY_PORT_MIN=50000", "VIGIL_RELAY_PORT_MAX=50999",
+    "VIGIL_RELAY_MAX_SESSIONS=3", "VIGIL_RELAY_MAX_KBPS=2500",
+    "VIGIL_RELAY_MAX_DURATION=3600", "VIGIL_RELAY_MEDIA_TIMEOUT=5", NULL },
+    NULL, 0, 0, NULL, NULL,
+    { "relay_addresses=203.0.113.7,2001:db8::1", "relay_port_min=50000",
+      "relay_port_max=50999", "relay_max_sessions=3",
+      "relay_max_kbps=2500", "relay_max_duration=3600",
+      "relay_media_timeout=5", NULL } },
+{ "relay settings from the file", { NULL },
+    "VIGIL_RELAY_MAX_SESSIONS=2\nVIGIL_RELAY_ADDRESSES=10.0.0.5\n", 0, 0,
+    NULL, NULL, { "relay_max_sessions=2", "relay_addresses=10.0.0.5",
+    NULL } },
+{ "relay address not an IP", { "VIGIL_RELAY_ADDRESSES=relay.example", NULL },
+    NULL, 0, -1, "VIGIL_RELAY_ADDRESSES", NULL, { NULL } },
+{ "relay addresses with an empty one", { "VIGIL_RELAY_ADDRESSES=10.0.0.1,",
+    NULL }, NULL, 0, -1, "VIGIL_RELAY_ADDRESSES", NULL, { NULL } },
+{ "relay port range half given", { "VIGIL_RELAY_PORT_MIN=50000", NULL },
+    NULL, 0, -1, "VIGIL_RELAY_PORT_MIN", NULL, { NULL } },
+{ "relay port range inverted", { "VIGIL_RELAY_PORT_MIN=50010",
+    "VIGIL_RELAY_PORT_MAX=50000", NULL }, NULL, 0, -1,
+    "VIGIL_RELAY_PORT_MIN", NULL, { NULL } },
+{ "relay port range privileged", { "VIGIL_RELAY_PORT_MIN=80",
+    "VIGIL_RELAY_PORT_MAX=90", NULL }, NULL, 0, -1,
+    "VIGIL_RELAY_PORT_MIN", NULL, { NULL } },
+{ "relay sessions 0", { "VIGIL_RELAY_MAX_SESSIONS=0", NULL }, NULL, 0, -1,
+    "VIGIL_RELAY_MAX_SESSIONS", NULL, { NULL } },
+{ "relay sessions not a number", { "VIGIL_RELAY_MAX_SESSIONS=8x", NULL },
+    NULL, 0, -1, "VIGIL_RELAY_MAX_SESSIONS", NULL, { NULL } },
+{ "relay bitrate too low", { "VIGIL_RELAY_MAX_KBPS=10", NULL }, NULL, 0,
+    -1, "VIGIL_RELAY_MAX_KBPS", NULL, { NULL } },
+{ "relay media timeout 1 s", { "VIGIL_RELAY_MEDIA_TIMEOUT=1", NULL }, NULL,
+    0, -1, "VIGIL_RELAY_MEDIA_TIMEOUT", NULL, { NULL } },
 };
 
 static void

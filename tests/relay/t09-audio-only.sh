@@ -1,0 +1,38 @@
+# t09-audio-only: a microphone-only publish (the www/ fallback when there
+# is no camera; RELAY-NOTES "must handle" 7: muxers must not wait for a
+# video track that never comes).  The local recording, both pushes and
+# the HLS hold AAC of about the published length.
+
+new_stream "Audio only"
+publish --seconds 6 --audio-only
+expect_published
+[ "$(pub '.stats.video // "none"')" = none ] || fail "the browser sent video"
+ledger_local_ready 1 20
+stream_get
+dur=$(json '.stream.recordingSources.local.duration // empty')
+echo "ledger duration: $dur"
+
+# expect_aac FILE|URL MIN MAX: AAC only, duration in range.
+expect_aac() {
+	probe "$1" || fail "ffprobe cannot read $1: $(head -c 300 "$CASE_TMP/ffprobe.err")"
+	[ "$(codecs)" = aac ] || fail "$1: codecs '$(codecs)', expected AAC only"
+	awk -v d="$(duration)" -v lo="$2" -v hi="$3" 'BEGIN { exit !(d >= lo && d <= hi) }' ||
+	    fail "$1: duration $(duration) s not within [$2, $3]"
+	echo "ok: $1: aac, $(duration) s"
+}
+part=$(local_parts | tail -n 1)
+[ -n "$part" ] || fail "no local part"
+expect_aac "$part" 4 9
+expect_decodes "$part"
+cf=$(rtmp_files live "$CF_KEY" | tail -n 1)
+[ -n "$cf" ] || fail "no Cloudflare push"
+expect_aac "$cf" 4 9
+mux=$(rtmp_files app "$MUX_KEY" | tail -n 1)
+[ -n "$mux" ] || fail "no Mux push"
+expect_aac "$mux" 4 9
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$BASE/media/$SID/live.m3u8")
+if [ "$code" = 200 ]; then
+	expect_aac "$BASE/media/$SID/live.m3u8" 3 9
+else
+	echo "note: no local HLS for an audio-only publish ($code)"
+fi
