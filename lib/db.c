@@ -623,25 +623,33 @@ stream_row(sqlite3_stmt *st, struct stream *s)
 	return 0;
 }
 
-enum db_res
-db_stream_get(struct db *db, const char *id, struct stream *out)
+/* A stream selected by one text key with STREAM_COLS. */
+static enum db_res
+stream_by(struct db *db, enum stmt which, const char *key,
+    struct stream *out)
 {
 	sqlite3_stmt	*st;
 	enum db_res	 r;
 	int		 rc;
 
-	if ((st = stmt(db, STMT_STREAM_GET)) == NULL)
+	if ((st = stmt(db, which)) == NULL)
 		return DB_ERR;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		r = DB_NOTFOUND;
 	else if (rc != SQLITE_ROW)
-		r = res_of(db, rc, STMT_STREAM_GET);
+		r = res_of(db, rc, which);
 	else
 		r = stream_row(st, out) == 0 ? DB_OK : DB_ERR;
-	done(db, STMT_STREAM_GET);
+	done(db, which);
 	return r;
+}
+
+enum db_res
+db_stream_get(struct db *db, const char *id, struct stream *out)
+{
+	return stream_by(db, STMT_STREAM_GET, id, out);
 }
 
 enum db_res
@@ -983,28 +991,6 @@ db_login_consume(struct db *db, const char *hash, long long now, char *sub,
 	return r;
 }
 
-/* A stream selected by one text key with STREAM_COLS. */
-static enum db_res
-stream_by(struct db *db, enum stmt which, const char *key,
-    struct stream *out)
-{
-	sqlite3_stmt	*st;
-	enum db_res	 r;
-	int		 rc;
-
-	if ((st = stmt(db, which)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = DB_NOTFOUND;
-	else if (rc != SQLITE_ROW)
-		r = res_of(db, rc, which);
-	else
-		r = stream_row(st, out) == 0 ? DB_OK : DB_ERR;
-	done(db, which);
-	return r;
-}
 
 enum db_res
 db_stream_by_cf_input(struct db *db, const char *uid, struct stream *out)
