@@ -55,6 +55,7 @@ enum stmt {
 	STMT_IDEM_DELETE_OLD,
 	STMT_IDEM_FINISH,
 	STMT_IDEM_DELETE,
+	STMT_IDEM_TAKEOVER,
 	STMT_LOGIN_INSERT,
 	STMT_LOGIN_CONSUME,
 	STMT_STREAM_BY_CF,
@@ -123,8 +124,8 @@ static const char *const sqls[STMT__MAX] = {
 	"SELECT " REC_COLS " FROM recordings WHERE stream_id IN "
 	"(SELECT value FROM json_each(?)) ORDER BY created_at, id",
 	/* STMT_IDEM_GET */
-	"SELECT request_hash, stream_id, warnings FROM idempotency_keys "
-	"WHERE user_id = ? AND key = ?",
+	"SELECT request_hash, stream_id, warnings, created_at "
+	"FROM idempotency_keys WHERE user_id = ? AND key = ?",
 	/* STMT_IDEM_INSERT */
 	"INSERT INTO idempotency_keys (user_id, key, request_hash, "
 	"created_at) VALUES (?, ?, ?, ?)",
@@ -136,6 +137,9 @@ static const char *const sqls[STMT__MAX] = {
 	/* STMT_IDEM_DELETE */
 	"DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? "
 	"AND stream_id IS NULL",
+	/* STMT_IDEM_TAKEOVER: a pending key whose request died. */
+	"UPDATE idempotency_keys SET created_at = ?3 WHERE user_id = ?1 "
+	"AND key = ?2 AND stream_id IS NULL",
 	/* STMT_LOGIN_INSERT */
 	"INSERT INTO login_tokens (token_hash, sub, role, expires_at) "
 	"VALUES (?, ?, ?, ?)",
@@ -864,7 +868,28 @@ db_idem_begin(struct db *db, const char *user, const char *key,
 		h = (const char *)sqlite3_column_text(st, 0);
 		if (h == NULL || strcmp(h, body_hash) != 0)
 			*res = IDEM_MISMATCH;
-		else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+		else if (sqlite3_column_type(st, 1) == SQLITE_NULL &&
+		    sqlite3_column_int64(st, 3) < now - LIM_IDEM_STALE) {
+			/*
+			 * Pending for longer than any create can run: its
+			 * request died (a killed worker) and would hold the
+			 * key for a day.  This request takes it over.
+			 */
+			done(db, STMT_IDEM_GET);
+			if ((st = stmt(db, STMT_IDEM_TAKEOVER)) == NULL)
+				goto err;
+			sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 3, now);
+			r = res_of(db, sqlite3_step(st), STMT_IDEM_TAKEOVER);
+			done(db, STMT_IDEM_TAKEOVER);
+			if (r != DB_OK)
+				goto fail;
+			log_warnx("db: idempotency key of a request that never "
+			    "finished taken over");
+			*res = IDEM_NEW;
+			return db_commit(db);
+		} else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
 			*res = IDEM_PENDING;
 		else {
 			*res = IDEM_DONE;

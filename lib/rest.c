@@ -10,8 +10,8 @@
  *
  * rest_run() drives n calls together.  Each call is retried on a
  * transport error, a 429 or a 5xx, after an exponential backoff (or
- * the provider's Retry-After, capped), as long as the retry can still
- * finish inside the caller's budget.  A POST whose request already
+ * the provider's Retry-After, never sooner), as long as the retry can
+ * still finish inside the caller's budget.  A POST whose request already
  * reached the provider is not retried after a transport error: the
  * provider may have created the resource, and a second create would
  * leave an orphan nobody deletes.
@@ -475,11 +475,14 @@ rest_attempt_end(struct rest_call *c, struct rest_state *st, CURLcode cc,
 		wait = st->backoff_ms;
 		st->backoff_ms = st->backoff_ms * 2 > LIM_RETRY_MAX_MS ?
 		    LIM_RETRY_MAX_MS : st->backoff_ms * 2;
-		/* Retry-After: seconds or a date; libcurl gives seconds. */
+		/*
+		 * Retry-After: seconds or a date; libcurl gives seconds.
+		 * Never sooner than the provider asked: a wait that does
+		 * not fit the budget ends the call here, with this answer.
+		 */
 		if (cc == CURLE_OK && curl_easy_getinfo(st->easy,
 		    CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
-			wait = ra >= LIM_RETRY_MAX_MS / 1000 ?
-			    LIM_RETRY_MAX_MS : (long)ra * 1000;
+			wait = ra > 86400 ? 86400 * 1000L : (long)ra * 1000;
 		now = rest_now_ms();
 		if (deadline - (now + wait) >= REST_MIN_ATTEMPT_MS) {
 			st->next_ms = now + wait;

@@ -93,6 +93,15 @@
 /* Idempotency keys are remembered for a day, as payment APIs do. */
 #define LIM_IDEMPOTENCY_TTL	(24 * 3600)
 
+/*
+ * A key whose create is still "in progress" after this many seconds
+ * belongs to a request that died (its worker was killed): a retry with
+ * the key takes it over instead of getting 409 for a day.  No create
+ * runs this long: LIM_CREATE_BUDGET_MS, the rollback (5 s) and two
+ * LIM_DB_BUSY_MS waits come to 35 s, and nginx gives up at 30 s.
+ */
+#define LIM_IDEM_STALE		60
+
 /* A config file line and the file itself. */
 #define LIM_CONF_LINE		4096
 #define LIM_CONF_FILE		(64 * 1024)

@@ -816,6 +816,33 @@ test_idem(struct db *db)
 	    DB_OK);
 	CHECK(res == IDEM_NEW);
 
+	/*
+	 * In progress longer than any create runs: its request died (a
+	 * killed worker).  The same request takes the key over; another
+	 * body is still refused, and a finished key is never taken.
+	 */
+	CHECK(db_idem_begin(db, "alice", "k4", "h1", now, &res, sid,
+	    sizeof(sid), &w) == DB_OK && res == IDEM_NEW);
+	CHECK(db_idem_begin(db, "alice", "k4", "h1", now + LIM_IDEM_STALE,
+	    &res, sid, sizeof(sid), &w) == DB_OK && res == IDEM_PENDING);
+	CHECK(db_idem_begin(db, "alice", "k4", "h2",
+	    now + LIM_IDEM_STALE + 1, &res, sid, sizeof(sid), &w) == DB_OK &&
+	    res == IDEM_MISMATCH);
+	CHECK(db_idem_begin(db, "alice", "k4", "h1",
+	    now + LIM_IDEM_STALE + 1, &res, sid, sizeof(sid), &w) == DB_OK &&
+	    res == IDEM_NEW && w == NULL);
+	/* Taken over: in progress again, from now on. */
+	CHECK(db_idem_begin(db, "alice", "k4", "h1",
+	    now + LIM_IDEM_STALE + 2, &res, sid, sizeof(sid), &w) == DB_OK &&
+	    res == IDEM_PENDING);
+	CHECK(db_idem_finish(db, "alice", "k4", "rt4", NULL) == DB_OK);
+	CHECK(db_idem_begin(db, "alice", "k4", "h1",
+	    now + 10 * LIM_IDEM_STALE, &res, sid, sizeof(sid), &w) == DB_OK &&
+	    res == IDEM_DONE);
+	CHECK_STR(sid, "rt4");
+	/* ... and the database is not left inside a transaction. */
+	CHECK(db_begin(db) == DB_OK);
+	db_rollback(db);
 }
 
 /* ---- sign-in tokens ---------------------------------------------------- */
