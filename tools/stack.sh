@@ -12,7 +12,9 @@
 # start reads its configuration from the environment:
 #   PORT (8080)             nginx listens on 127.0.0.1:PORT
 #   VIGIL_*, JWT_*, CLOUDFLARE_*, MUX_*, SESSION_COOKIE, VIGIL_CONFIG
-#                           passed through to the programs (SPEC §9)
+#                           passed through to the programs (SPEC §9);
+#                           nginx's listing cache also reads the session
+#                           cookie's name from them (session_cookie)
 #   VIGIL_MEDIA_DIR         served at /media/ (default var/media)
 #   VIGIL_WORKERS (2)       -w for each program (whip: always 1)
 #   BUILD (build)           the build directory, as in the Makefile: the
@@ -95,9 +97,31 @@ sed_escape() {
 	printf '%s' "$1" | sed 's/[\\|&]/\\&/g'
 }
 
+# The session cookie's name as the programs will read it (lib/conf.c):
+# SESSION_COOKIE from the environment, else the last non-empty one in
+# the VIGIL_CONFIG file, else "session".  nginx's listing cache must
+# know it: a request with that cookie is signed in and never cached.
+session_cookie() {
+	local v=${SESSION_COOKIE:-}
+	if [ -z "$v" ] && [ -n "${VIGIL_CONFIG:-}" ] && [ -r "$VIGIL_CONFIG" ]; then
+		v=$(awk '{ sub(/^[ \t]+/, ""); sub(/^export /, "")
+		    i = index($0, "="); if (i == 0) next
+		    k = substr($0, 1, i - 1); sub(/[ \t]+$/, "", k)
+		    if (k != "SESSION_COOKIE") next
+		    x = substr($0, i + 1); sub(/[ \t\r]+$/, "", x)
+		    if (x ~ /^".*"$/ || x ~ /^\047.*\047$/) x = substr(x, 2, length(x) - 2)
+		    if (x != "") v = x } END { print v }' "$VIGIL_CONFIG")
+	fi
+	v=${v:-session}
+	[[ $v =~ ^[A-Za-z0-9_-]{1,64}$ ]] ||
+	    die "SESSION_COOKIE: want [A-Za-z0-9_-]{1,64}"
+	printf '%s\n' "$v"
+}
+
 # render_nginx MODE: the template for MODE on stdout.  Values come from
-# the variables SOCKDIR WWWROOT MEDIADIR SERVER_NAME and, per mode, PORT
-# RUNDIR NGINX_USER (local) or CERTDIR ACMEROOT (prod).
+# the variables SOCKDIR WWWROOT MEDIADIR SERVER_NAME CACHEDIR
+# SESSION_COOKIE and, per mode, PORT RUNDIR NGINX_USER (local) or
+# CERTDIR ACMEROOT (prod).
 render_nginx() {
 	local mode=$1 keep drop out v name args=()
 	case $mode in
@@ -106,8 +130,8 @@ render_nginx() {
 	*) usage ;;
 	esac
 	[ -r "$template" ] || die "missing $template"
-	for name in SOCKDIR WWWROOT MEDIADIR SERVER_NAME PORT RUNDIR \
-	    NGINX_USER CERTDIR ACMEROOT; do
+	for name in SOCKDIR WWWROOT MEDIADIR SERVER_NAME CACHEDIR \
+	    SESSION_COOKIE PORT RUNDIR NGINX_USER CERTDIR ACMEROOT; do
 		v=${!name-}
 		[ -n "$v" ] || continue
 		case $v in *"
@@ -280,7 +304,10 @@ EOF
 	else
 		user="# not root: workers run as $(id -un)"
 	fi
+	local cookie
+	cookie=$(session_cookie) || fail_start nginx "$nlog" "no session cookie name"
 	SOCKDIR=$sockdir WWWROOT=$www MEDIADIR=$media SERVER_NAME=127.0.0.1 \
+	    CACHEDIR=$rundir/tmp/cache SESSION_COOKIE=$cookie \
 	    PORT=$port RUNDIR=$rundir NGINX_USER=$user \
 	    render_nginx local >"$conf.new"
 	mv "$conf.new" "$conf"
@@ -380,11 +407,13 @@ cmd_status() {
 cmd_render() {
 	case ${1:-} in
 	local)
+		local rundir=${RUNDIR:-$root/var/run}
 		SOCKDIR=${SOCKDIR:-$root/var/run/sock} \
 		WWWROOT=${WWWROOT:-$root/www} \
 		MEDIADIR=${MEDIADIR:-$root/var/media} \
 		SERVER_NAME=${SERVER_NAME:-127.0.0.1} PORT=${PORT:-8080} \
-		RUNDIR=${RUNDIR:-$root/var/run} \
+		RUNDIR=$rundir CACHEDIR=${CACHEDIR:-$rundir/tmp/cache} \
+		SESSION_COOKIE=$(session_cookie) \
 		NGINX_USER=${NGINX_USER:-"# user: unchanged"} \
 		    render_nginx local
 		;;
@@ -394,6 +423,8 @@ cmd_render() {
 		WWWROOT=${WWWROOT:-/usr/local/share/vigil/www} \
 		MEDIADIR=${MEDIADIR:-/var/lib/vigil/media} \
 		SERVER_NAME=$DOMAIN \
+		CACHEDIR=${CACHEDIR:-/var/cache/nginx/vigil} \
+		SESSION_COOKIE=$(session_cookie) \
 		CERTDIR=${CERTDIR:-/etc/letsencrypt/live/$DOMAIN} \
 		ACMEROOT=${ACMEROOT:-/var/www/html} \
 		    render_nginx prod
