@@ -7,15 +7,20 @@
 # "target" column says whether a ratio met its goal, the exit status only
 # whether the run itself worked (every request answered, nothing lost).
 #
-#   1. listing: GET /api/streams?memorialId=M&limit=50 (50 streams,
-#      anonymous) with wrk at 1, 16 and 64 connections, against nginx
-#      serving the same bytes as a static file (/media/bench/listing.json)
+#   1. listing: GET /api/streams?memorialId=M&limit=50 (50 streams)
+#      with wrk at 1, 16 and 64 connections, each against nginx serving
+#      the same bytes as a static file (/media/bench/*.json): anonymous
+#      (the public view, from nginx's 1 s micro-cache: what viewers get)
+#      and with the owner's token (the full view, never cached: the
+#      program's own throughput)
 #   2. webhooks: signed Mux events/s, 4 keep-alive senders, every 200
 #      checked against the rows it must have left (bench/webhooks.mjs)
 #   3. create-whip with the fake providers answering after D ms: median
 #      wall time against the critical path (obs 2·D, whip_browser D)
 #   4. VmRSS of each streams worker at idle and after the listing load
-#   5. the listing at 64 connections with each of BENCH_WORKERS
+#   5. the full view at 64 connections with each of BENCH_WORKERS
+#   6. with RELAY=1, the relay: tests/relay/bench.sh 1 4 8 (Chromium
+#      publishers), CPU and RSS per publisher, POST -> first RTMP byte
 # Next to each rate, the CPU it cost per request (utime + stime from
 # /proc of nginx and of the program; wrk's from /usr/bin/time), which a
 # busy shared machine disturbs far less than the rates.
@@ -30,6 +35,8 @@
 #   BENCH_CREATES=10       create-whip runs per method
 #   BENCH_WORKERS="2 4"    -w for each program (the first is the main run)
 #   BENCH_OUT=FILE         also write the table (Markdown) to FILE
+#   RELAY=1                also run the relay's bench (tests/relay/bench.sh,
+#                          BENCH_RELAY_ROUNDS="1 4 8", its BENCH_SECONDS)
 #   KEEP=1                 keep the temp dir (logs, database, wrk output)
 #   BUILD=build            where the programs and the CLI are
 set -uo pipefail
@@ -49,6 +56,8 @@ DELAY_MS=${BENCH_DELAY_MS:-200}
 CREATES=${BENCH_CREATES:-10}
 WORKERS=${BENCH_WORKERS:-2 4}
 NSTREAMS=50
+RELAY=${RELAY:-0}
+RELAY_ROUNDS=${BENCH_RELAY_ROUNDS:-1 4 8}
 
 # Only the bench configuration reaches the programs (as run.sh does).
 for v in $(compgen -v | grep -E '^(VIGIL_|JWT_|CLOUDFLARE_|MUX_)'); do
@@ -231,9 +240,24 @@ timeout 120 node bench/seed.mjs --base "$BASE" --token "$OWNER" \
 
 LIST_PATH="/api/streams?memorialId=$MEM&limit=$NSTREAMS"
 STATIC_PATH=/media/bench/listing.json
+FULL_STATIC_PATH=/media/bench/listing-full.json
+OWNER_H="Authorization: Bearer $OWNER"
 mkdir -p "$VIGIL_MEDIA_DIR/bench"
 curl -fsS --max-time 10 -o "$VIGIL_MEDIA_DIR/bench/listing.json" \
     "$BASE$LIST_PATH" || die "GET $LIST_PATH failed"
+# The owner's full view: what the program itself serves at each request.
+curl -fsS --max-time 10 -H "$OWNER_H" \
+    -o "$VIGIL_MEDIA_DIR/bench/listing-full.json" "$BASE$LIST_PATH" ||
+    die "GET $LIST_PATH (owner) failed"
+grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench/listing-full.json" ||
+    die "the owner's listing is not the full view"
+! grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench/listing.json" ||
+    die "the anonymous listing is the full view"
+curl -fsS --max-time 10 -o "$tmp/static-full.json" "$BASE$FULL_STATIC_PATH" ||
+    die "GET $FULL_STATIC_PATH failed"
+cmp -s "$tmp/static-full.json" "$VIGIL_MEDIA_DIR/bench/listing-full.json" ||
+    die "the static copy differs from the full view"
+FULL_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench/listing-full.json")
 n=$(jq '.streams | length' "$VIGIL_MEDIA_DIR/bench/listing.json")
 [ "$n" = "$NSTREAMS" ] || die "the listing has $n streams, not $NSTREAMS"
 nrec=$(jq '[.streams[].recordingSources[].recordings[]] | length' \
@@ -243,7 +267,7 @@ curl -fsS --max-time 10 -o "$tmp/static.json" "$BASE$STATIC_PATH" ||
 cmp -s "$tmp/static.json" "$VIGIL_MEDIA_DIR/bench/listing.json" ||
     die "the static copy differs from the listing"
 LIST_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench/listing.json")
-say "listing: $n streams, $nrec recordings, $LIST_BYTES bytes"
+say "listing: $n streams, $nrec recordings, $LIST_BYTES bytes (full view $FULL_BYTES)"
 
 # ------------------------------------------------------------ CPU
 
@@ -331,32 +355,42 @@ RSS_IDLE=$(rss_of streams)
 
 # ------------------------------------------------------------ 1 listing
 
-declare -A L_RPS L_P99 L_NG L_APP S_RPS S_P99 S_NG
+# Listings the streams program itself answered (200), from its log:
+# nginx's access log also counts those served from the micro-cache.
+served() {
+	grep -c ' streams: GET /api/streams 200$' "$RUNDIR/log/streams.log" ||
+	    true
+}
+
+declare -A L_RPS L_P99 L_NG L_APP L_REQS L_ANS S_RPS S_P99 S_NG
+declare -A F_RPS F_P99 F_NG F_APP FS_RPS FS_P99 FS_NG
 for c in 1 16 64; do
 	wrk_run "static-c$c" "$c" "$STATIC_PATH" "" -d"$DURATION"
 	S_RPS[$c]=$RPS S_P99[$c]=$P99 S_NG[$c]=$CPU_NGINX
+	a0=$(served)
 	wrk_run "listing-c$c" "$c" "$LIST_PATH" streams -d"$DURATION"
 	L_RPS[$c]=$RPS L_P99[$c]=$P99 L_NG[$c]=$CPU_NGINX L_APP[$c]=$CPU_APP
+	L_REQS[$c]=$REQS L_ANS[$c]=$(($(served) - a0))
+	wrk_run "static-full-c$c" "$c" "$FULL_STATIC_PATH" "" -d"$DURATION"
+	FS_RPS[$c]=$RPS FS_P99[$c]=$P99 FS_NG[$c]=$CPU_NGINX
+	wrk_run "full-c$c" "$c" "$LIST_PATH" streams -d"$DURATION" -H "$OWNER_H"
+	F_RPS[$c]=$RPS F_P99[$c]=$P99 F_NG[$c]=$CPU_NGINX F_APP[$c]=$CPU_APP
 done
 
 # ------------------------------------------------------------ 4 RSS
 
-# Requests the streams workers answered (200), from nginx's access log.
-served() {
-	awk '$3 == "\"GET" && $4 == "/api/streams" && $6 == 200 { n++ }
-	    END { print n + 0 }' "$RUNDIR/log/nginx-access.log"
-}
 RSS_WARM=$(rss_of streams)
 SERVED_WARM=$(served)
-# Top up to RSS_REQUESTS answered listings: each run lasts what the last
-# rate says is left (2 to 120 s), at most 5 runs.
-rate=${L_RPS[16]:-0}
+# Top up to RSS_REQUESTS listings answered by the program (the full view:
+# the anonymous one would come from the cache): each run lasts what the
+# last rate says is left (2 to 120 s), at most 5 runs.
+rate=${F_RPS[16]:-0}
 for i in 1 2 3 4 5; do
 	left=$((RSS_REQUESTS - $(served)))
 	[ "$left" -gt 0 ] || break
 	secs=$(awk -v l="$left" -v r="$rate" 'BEGIN { s = r > 0 ? l / r + 1 : 120
 	    if (s < 2) s = 2; if (s > 120) s = 120; printf "%d", s }')
-	wrk_run "listing-rss$i" 16 "$LIST_PATH" streams -d"${secs}s"
+	wrk_run "listing-rss$i" 16 "$LIST_PATH" streams -d"${secs}s" -H "$OWNER_H"
 	rate=$RPS
 done
 SERVED=$(served)
@@ -443,22 +477,42 @@ say "create-whip median ms: obs $C_OBS (D=0: $C0_OBS), whip_browser $C_WHIP (D=0
 
 # ------------------------------------------------------------ 5 workers
 
-# Each worker count on a fresh stack, static and listing back to back.
+# Each worker count on a fresh stack, static and the full view (what
+# the workers serve; the anonymous listing would come from nginx's
+# cache) back to back.
 declare -A W_RPS W_P99 W_APP WS_RPS
 for w in $WORKERS; do
 	stop_stack
 	start_stack "$w"
-	curl -fsS --max-time 10 -o /dev/null "$BASE$LIST_PATH" ||
+	curl -fsS --max-time 10 -o /dev/null -H "$OWNER_H" "$BASE$LIST_PATH" ||
 	    problem "listing with $w workers failed"
-	wrk_run "static-w$w" 64 "$STATIC_PATH" "" -d"$DURATION"
+	wrk_run "static-full-w$w" 64 "$FULL_STATIC_PATH" "" -d"$DURATION"
 	WS_RPS[$w]=$RPS
-	wrk_run "listing-w$w" 64 "$LIST_PATH" streams -d"$DURATION"
+	wrk_run "full-w$w" 64 "$LIST_PATH" streams -d"$DURATION" -H "$OWNER_H"
 	W_RPS[$w]=$RPS W_P99[$w]=$P99 W_APP[$w]=$CPU_APP
 done
 stop_stack
 
 if grep -qE 'worker .* (killed|exited)' "$RUNDIR"/log/*.log 2>/dev/null; then
 	problem "a worker died: $(grep -hE 'worker .* (killed|exited)' "$RUNDIR"/log/*.log | head -3)"
+fi
+
+# ------------------------------------------------------------ 6 relay
+
+# RELAY=1: the relay's own bench (its own stack, Chromium publishers),
+# one tab-separated line per round (tests/relay/bench.sh, BENCH_TSV).
+if [ "$RELAY" = 1 ]; then
+	say "relay: tests/relay/bench.sh $RELAY_ROUNDS"
+	: >"$tmp/relay.tsv"
+	# shellcheck disable=SC2086
+	BENCH_TSV=$tmp/relay.tsv timeout 1800 tests/relay/bench.sh \
+	    $RELAY_ROUNDS >"$tmp/log/relay.out" 2>&1 ||
+	    problem "tests/relay/bench.sh failed: $(tail -n 5 "$tmp/log/relay.out")"
+	sed 's/^/relay: /' "$tmp/log/relay.out" >&2
+	while IFS=$'\t' read -r n _ _ _ _ _ _ _ _ _ ok; do
+		[ "$ok" = "$n" ] ||
+		    problem "relay: $ok of $n publishers left both outputs"
+	done <"$tmp/relay.tsv"
 fi
 
 # ------------------------------------------------------------ the table
@@ -494,32 +548,48 @@ crit_whip=$DELAY_MS
 r64=$(ratio "${L_RPS[64]}" "${S_RPS[64]}")
 r_obs=$(ratio "$C_OBS" "$crit_obs")
 r_whip=$(ratio "$C_WHIP" "$crit_whip")
-r_wh=$(ratio "$WH_RATE" "${L_RPS[16]}")
+r_wh=$(ratio "$WH_RATE" "${F_RPS[16]}")
 rss_growth=$(rss_ratio "$RSS_WARM" "$RSS_AFTER")
 
 {
 	echo "Vigil bench $(date -u +%FT%TZ): $(nproc) CPUs, load average $LOAD0 at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end; $main_workers workers; wrk -t$THREADS -d$DURATION"
-	echo "Listing: $NSTREAMS streams, $nrec recordings, $LIST_BYTES bytes of JSON. CPU: µs per request of nginx + the FastCGI program (utime+stime)."
+	echo "Listing: $NSTREAMS streams, $nrec recordings, $LIST_BYTES bytes of JSON (the owner's full view: $FULL_BYTES). CPU: µs per request of nginx + the FastCGI program (utime+stime)."
+	echo "Anonymous: the public view, from nginx's 1 s micro-cache (what viewers get); full view: the owner's token, never cached (the program's own throughput). Each against the same bytes as a static file."
 	echo
 	echo "| measure | value | reference | ratio | target |"
 	echo "|---|---|---|---|---|"
 	for c in 1 16 64; do
 		t="-"
 		[ "$c" != 64 ] || t="≥ 0.50: $(ok_if "$r64" 0.5 '>=')"
-		echo "| listing c=$c: req/s (p99 ms) | ${L_RPS[$c]} (${L_P99[$c]}) | static ${S_RPS[$c]} (${S_P99[$c]}) | $(ratio "${L_RPS[$c]}" "${S_RPS[$c]}") | $t |"
+		echo "| listing anonymous c=$c: req/s (p99 ms) | ${L_RPS[$c]} (${L_P99[$c]}) | static ${S_RPS[$c]} (${S_P99[$c]}) | $(ratio "${L_RPS[$c]}" "${S_RPS[$c]}") | $t |"
 	done
 	c=64
-	echo "| listing c=64: server CPU µs/req | nginx ${L_NG[$c]} + streams ${L_APP[$c]} | static: nginx ${S_NG[$c]} | $(ratio "${S_NG[$c]}" "$(cost "${L_NG[$c]}" "${L_APP[$c]}")") | (cost ratio) |"
-	for w in $WORKERS; do
-		echo "| listing c=64, $w workers: req/s (p99 ms) | ${W_RPS[$w]:-?} (${W_P99[$w]:-?}); streams ${W_APP[$w]:-?} µs/req | static ${WS_RPS[$w]:-?} | $(ratio "${W_RPS[$w]:-?}" "${WS_RPS[$w]:-?}") | - |"
+	echo "| listing anonymous c=64: server CPU µs/req | nginx ${L_NG[$c]} + streams ${L_APP[$c]}; the program answered ${L_ANS[$c]} of ${L_REQS[$c]} | static: nginx ${S_NG[$c]} | $(ratio "${S_NG[$c]}" "$(cost "${L_NG[$c]}" "${L_APP[$c]}")") | (cost ratio) |"
+	for c in 1 16 64; do
+		echo "| full view (token, uncached) c=$c: req/s (p99 ms) | ${F_RPS[$c]} (${F_P99[$c]}) | static ${FS_RPS[$c]} (${FS_P99[$c]}) | $(ratio "${F_RPS[$c]}" "${FS_RPS[$c]}") | - |"
 	done
-	echo "| webhooks, $SENDERS senders: events/s | $WH_RATE ($WH_OK of $WH_SENT in $(wh .seconds) s) | listing c=16: ${L_RPS[16]} req/s | $r_wh | ≥ 2000/s: $(ok_if "$WH_RATE" 2000 '>=') |"
+	echo "| full view c=64: server CPU µs/req | nginx ${F_NG[$c]} + streams ${F_APP[$c]} | static: nginx ${FS_NG[$c]} | $(ratio "${FS_NG[$c]}" "$(cost "${F_NG[$c]}" "${F_APP[$c]}")") | (cost ratio) |"
+	for w in $WORKERS; do
+		echo "| full view c=64, $w workers: req/s (p99 ms) | ${W_RPS[$w]:-?} (${W_P99[$w]:-?}); streams ${W_APP[$w]:-?} µs/req | static ${WS_RPS[$w]:-?} | $(ratio "${W_RPS[$w]:-?}" "${WS_RPS[$w]:-?}") | - |"
+	done
+	echo "| webhooks, $SENDERS senders: events/s | $WH_RATE ($WH_OK of $WH_SENT in $(wh .seconds) s) | full view c=16: ${F_RPS[16]} req/s | $r_wh | ≥ 2000/s: $(ok_if "$WH_RATE" 2000 '>=') |"
 	echo "| webhooks: CPU µs/event | nginx $WH_NG + webhook-mux $WH_APP; client (node) $WH_CLIENT | server alone on $(nproc) CPUs: $WH_CAP events/s | - | - |"
 	echo "| webhooks: rows per 200 (zero lost) | webhook_events +$WH_EV, recordings +$WH_REC | $WH_OK answered 200 | $(ratio "$WH_EV" "$WH_OK") | 1.00: $( [ "$WH_OK" = "$WH_EV" ] && [ "$WH_OK" = "$WH_REC" ] && echo met || echo 'NOT met') |"
 	echo "| create-whip obs + Mux, D=$DELAY_MS ms: median ms | $C_OBS (D=0: $C0_OBS) | critical path 2·D = $crit_obs | $r_obs | ≤ 1.05: $(ok_if "$r_obs" 1.05 '<=') |"
 	echo "| create-whip whip_browser + Mux: median ms | $C_WHIP (D=0: $C0_WHIP) | critical path D = $crit_whip | $r_whip | ≤ 1.05: $(ok_if "$r_whip" 1.05 '<=') |"
 	echo "| streams workers VmRSS KiB (pid:KiB) after $SERVED listings | $RSS_AFTER | after $SERVED_WARM: $RSS_WARM (idle: $RSS_IDLE) | $rss_growth | no growth: $(ok_if "$rss_growth" 1.05 '<=') |"
 	echo "| webhook-mux workers VmRSS KiB after $WH_OK events | $WH_RSS_AFTER | before: $WH_RSS_BEFORE | $(rss_ratio "$WH_RSS_BEFORE" "$WH_RSS_AFTER") | - |"
+	if [ "$RELAY" = 1 ]; then
+		echo
+		echo "Relay (RELAY=1: tests/relay/bench.sh $RELAY_ROUNDS; headless Chromium publishers on the same CPUs; CPU in % of one CPU over the steady window, all whip processes)."
+		echo
+		echo "| publishers | relay CPU % (per publisher) | RSS KiB idle → peak (+ per publisher) | POST → first RTMP byte ms (median / max) | POST → connected ms (median / max) | box busy | outputs ok |"
+		echo "|---|---|---|---|---|---|---|"
+		while IFS=$'\t' read -r n _ pconn prtmp cpu per idle peak plus busy ok; do
+			echo "| $n | $cpu ($per) | $idle → $peak (+$plus) | $prtmp | $pconn | $busy | $ok/$n |"
+		done <"$tmp/relay.tsv"
+		[ -s "$tmp/relay.tsv" ] || echo "| - | the relay bench produced no rounds | - | - | - | - | - |"
+	fi
 } >"$tmp/table.md"
 
 cat "$tmp/table.md"

@@ -15,6 +15,11 @@
 #
 #   BENCH_SECONDS=15   the measured window: from the moment every
 #                      publisher is connected until they all DELETE
+#   BENCH_TSV=FILE     also append each round to FILE, tab-separated:
+#                      N, POST->201, POST->conn, POST->RTMP (each
+#                      "median / max" ms), relay CPU %, CPU %/session,
+#                      RSS kB idle, peak, +per session, box busy,
+#                      outputs ok (make bench with RELAY=1 reads it)
 #   KEEP=1             keep the temp dir
 #   BUILD, CHROMIUM, RELAY_MEDIA_TIMEOUT as for run.sh
 set -uo pipefail
@@ -166,6 +171,10 @@ for n in "${rounds[@]}"; do
 	    "$p201" "$pconn" "$prtmp" "$cpu" "$per" \
 	    "$rss_idle/$peak/+$(( (peak - rss_idle) / n ))" "$busy" \
 	    "$ok/$n (POST:$statuses; live at the end: $live)"
+	[ -z "${BENCH_TSV:-}" ] ||
+	    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" \
+	    "$p201" "$pconn" "$prtmp" "$cpu" "$per" "$rss_idle" "$peak" \
+	    "$(( (peak - rss_idle) / n ))" "$busy" "$ok" >>"$BENCH_TSV"
 	# Let the relay settle between rounds.
 	sleep 3
 done
