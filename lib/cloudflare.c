@@ -475,6 +475,68 @@ out:
 }
 
 /*
+ * Prepare GET .../live_inputs/{uid}/outputs.  0, or -1 (logged).
+ */
+int
+cf_outputs_list_call(const struct conf *cf, const char *input_uid,
+    struct rest_call *c)
+{
+	const char	*op = "cf.output.list";
+	struct buf	 u;
+
+	cf_call_clear(c);
+	buf_init(&u, CF_URL_MAX);
+	if (!cf_conf_ok(cf, op))
+		return -1;
+	if (!valid_id(input_uid)) {
+		log_warnx("cloudflare: %s: bad live input id", op);
+		return -1;
+	}
+	buf_printf(&u, "%s/accounts/%s/stream/live_inputs/%s/outputs",
+	    cf->cf_api_base, cf->cf_account_id, input_uid);
+	return cf_call_finish(cf, c, op, "GET", &u, NULL);
+}
+
+/*
+ * Find the Output that forwards with stream_key.  The key alone decides:
+ * it is unique to one Mux live stream, while Cloudflare may write the
+ * URL back differently from how we sent it.  0 (*out filled), 1 when no
+ * Output has the key, -1 on a failed or unusable answer (logged).
+ */
+int
+cf_outputs_find(const struct rest_call *c, const char *stream_key,
+    struct cf_output *out)
+{
+	const cJSON	*res, *e;
+	const char	*key, *uid;
+	cJSON		*doc;
+	int		 rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (stream_key == NULL || *stream_key == '\0')
+		return -1;
+	if ((doc = cf_envelope(c, 1, &res)) == NULL)
+		return -1;
+	cJSON_ArrayForEach(e, res) {
+		if (json_get_str(e, "streamKey", CF_STREAM_KEY_MAX, &key) !=
+		    JSON_OK || strcmp(key, stream_key) != 0)
+			continue;
+		if (json_get_id(e, "uid", &uid) != JSON_OK ||
+		    strlcpy(out->uid, uid, sizeof(out->uid)) >=
+		    sizeof(out->uid)) {
+			log_warnx("cloudflare: %s: HTTP %ld, the Output has "
+			    "no usable uid", c->op, c->status);
+			memset(out, 0, sizeof(*out));
+			rc = -1;
+		} else
+			rc = 0;
+		break;
+	}
+	json_free(doc);
+	return rc;
+}
+
+/*
  * Prepare DELETE .../live_inputs/{uid}/outputs/{output_uid}.  Success
  * is rest_ok(c).  0, or -1 (logged).
  */

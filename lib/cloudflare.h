@@ -48,6 +48,16 @@ int	cf_output_create_call(const struct conf *cf, const char *input_uid,
 	    const char *url, const char *stream_key, struct rest_call *c);
 int	cf_output_parse(const struct rest_call *c, struct cf_output *out);
 
+/*
+ * GET .../live_inputs/{uid}/outputs, and find in its answer the Output
+ * that forwards with stream_key: 0 (*out filled), 1 when there is none,
+ * -1 on a failed or unusable answer (logged).
+ */
+int	cf_outputs_list_call(const struct conf *cf, const char *input_uid,
+	    struct rest_call *c);
+int	cf_outputs_find(const struct rest_call *c, const char *stream_key,
+	    struct cf_output *out);
+
 /* DELETE .../live_inputs/{uid}/outputs/{output_uid} */
 int	cf_output_delete_call(const struct conf *cf, const char *input_uid,
 	    const char *output_uid, struct rest_call *c);

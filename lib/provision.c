@@ -18,6 +18,8 @@
 
 /* Rollback deletions get their own small budget. */
 #define ROLLBACK_BUDGET_MS	5000
+/* Kept from the Output's budget to look for it when its answer is lost. */
+#define OUTPUT_LIST_MS		1500
 
 static long long
 now_ms(void)
@@ -35,12 +37,71 @@ warn_add(struct provision *p, const char *w)
 		p->warnings[p->nwarnings++] = w;
 }
 
+/*
+ * The Output that has Cloudflare forward p->cf's input to p->mux, within
+ * left ms.  When its answer is lost (a timeout, a cut or garbled body, a
+ * 5xx after retries) Cloudflare may have made it all the same: ask for
+ * the input's Outputs and keep the one with our Mux key, so the backup
+ * lives and nothing is left forwarding to a key we are about to delete.
+ * 0 with p->out filled, or -1.
+ */
+static int
+output_create(const struct conf *cf, struct rest *rest, struct provision *p,
+    long left)
+{
+	struct rest_call c;
+	long long	 start = now_ms();
+	int		 rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	/* Keep time to look for it if the answer does not come. */
+	if (left < 500 || cf_output_create_call(cf, p->cf.uid,
+	    cf->mux_rtmps_url, p->mux.stream_key, &c) == -1 ||
+	    rest_run(rest, &c, 1, left > 2 * OUTPUT_LIST_MS ?
+	    left - OUTPUT_LIST_MS : left) == -1)
+		goto out;
+	if (cf_output_parse(&c, &p->out) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* A 4xx is a refusal: nothing was made. */
+	if (c.err == REST_OK && c.status >= 400 && c.status < 500)
+		goto out;
+	rest_call_free(&c);
+	if ((left -= (long)(now_ms() - start)) < 500) {
+		log_warnx("provision: the Output's answer was lost, no time "
+		    "left to look for it: one may be left forwarding to a "
+		    "deleted Mux stream");
+		goto out;
+	}
+	if (cf_outputs_list_call(cf, p->cf.uid, &c) == -1 ||
+	    rest_run(rest, &c, 1, left) == -1)
+		goto out;
+	switch (cf_outputs_find(&c, p->mux.stream_key, &p->out)) {
+	case 0:
+		log_info("provision: the Output's answer was lost; found it "
+		    "on the live input, kept");
+		rc = 0;
+		break;
+	case 1:
+		break;
+	default:
+		log_warnx("provision: the Output's answer was lost and the "
+		    "Outputs could not be listed: one may be left forwarding "
+		    "to a deleted Mux stream");
+		break;
+	}
+out:
+	rest_call_free(&c);
+	return rc;
+}
+
 enum prov_res
 provision_create(const struct conf *cf, struct rest *rest,
     const struct stream *s, int want_mux, long budget_ms,
     struct provision *p)
 {
-	struct rest_call calls[2], out_call;
+	struct rest_call calls[2];
 	struct rest_call *cfc = NULL, *muxc = NULL;
 	enum prov_res	 res = PROV_OK;
 	long long	 start = now_ms();
@@ -49,7 +110,6 @@ provision_create(const struct conf *cf, struct rest *rest,
 
 	memset(p, 0, sizeof(*p));
 	memset(calls, 0, sizeof(calls));
-	memset(&out_call, 0, sizeof(out_call));
 
 	switch (s->method) {
 	case METHOD_OBS:
@@ -129,27 +189,22 @@ provision_create(const struct conf *cf, struct rest *rest,
 
 	/* obs: Cloudflare forwards its RTMPS input to Mux. */
 	if (s->method == METHOD_OBS && p->have_mux) {
-		long	 left = budget_ms - (long)(now_ms() - start);
+		if (output_create(cf, rest, p,
+		    budget_ms - (long)(now_ms() - start)) == 0)
+			p->have_output = 1;
+		else {
+			struct provision only_mux;
 
-		if (left < 500 || cf_output_create_call(cf, p->cf.uid,
-		    cf->mux_rtmps_url, p->mux.stream_key, &out_call) == -1 ||
-		    rest_run(rest, &out_call, 1, left) == -1 ||
-		    cf_output_parse(&out_call, &p->out) == -1) {
 			warn_add(p, "Mux backup is unavailable: Cloudflare "
 			    "could not forward to Mux; the stream works "
 			    "without it");
 			/* The Mux stream would be an orphan: remove it. */
-			{
-				struct provision only_mux;
-
-				memset(&only_mux, 0, sizeof(only_mux));
-				only_mux.have_mux = 1;
-				only_mux.mux = p->mux;
-				provision_rollback(cf, rest, &only_mux);
-			}
+			memset(&only_mux, 0, sizeof(only_mux));
+			only_mux.have_mux = 1;
+			only_mux.mux = p->mux;
+			provision_rollback(cf, rest, &only_mux);
 			p->have_mux = 0;
-		} else
-			p->have_output = 1;
+		}
 	}
 	goto out;
 internal:
@@ -160,7 +215,6 @@ fail:
 out:
 	for (i = 0; i < n; i++)
 		rest_call_free(&calls[i]);
-	rest_call_free(&out_call);
 	return res;
 }
 

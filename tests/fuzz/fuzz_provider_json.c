@@ -1,6 +1,6 @@
 /*
  * fuzz_provider_json.c: the provider answer parsers of lib/cloudflare.c
- * and lib/mux.c (cf_live_input_parse, cf_output_parse,
+ * and lib/mux.c (cf_live_input_parse, cf_output_parse, cf_outputs_find,
  * cf_videos_list_parse, mux_live_stream_parse, mux_asset_parse) on
  * arbitrary answers, filled into a struct rest_call by hand as rest.c
  * would leave it.
@@ -91,6 +91,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(valid_id(o.uid));
 	else
 		FUZZ_ASSERT(zeroed(&o, sizeof(o)));
+
+	switch (cf_outputs_find(&c, "k1", &o)) {
+	case 0:
+		FUZZ_ASSERT(rest_ok(&c) && valid_id(o.uid));
+		break;
+	case 1:
+		FUZZ_ASSERT(rest_ok(&c));
+		/* FALLTHROUGH */
+	default:
+		FUZZ_ASSERT(zeroed(&o, sizeof(o)));
+		break;
+	}
 
 	if (cf_videos_list_parse(&c, &vs, &n) == 0) {
 		FUZZ_ASSERT(rest_ok(&c));

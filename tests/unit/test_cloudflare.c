@@ -495,6 +495,65 @@ test_output_parse(void)
 	free(doc);
 }
 
+/* Finding our Output again by its stream key, when its answer was lost. */
+static void
+test_outputs_find(void)
+{
+	struct conf		 cf;
+	struct rest_call	 c;
+	struct cf_output	 o;
+	const char		*list = "{\"success\":true,\"errors\":[],"
+	    "\"messages\":[],\"result\":["
+	    "{\"uid\":\"o1\",\"url\":\"rtmps://a/app\",\"streamKey\":\"k1\","
+	    "\"enabled\":true},"
+	    "{\"url\":\"rtmps://a/app\",\"streamKey\":\"k-nouid\"},"
+	    "{\"uid\":\"o3\",\"streamKey\":5}, 7,"
+	    "{\"uid\":\"o4\",\"url\":\"rtmps://b/app/\",\"streamKey\":"
+	    "\"k4\",\"enabled\":false}]}";
+
+	conf_fill(&cf);
+	CHECK(cf_outputs_list_call(&cf, INPUT, &c) == 0);
+	CHECK_STR(c.url, BASE "/accounts/" ACCT "/stream/live_inputs/" INPUT
+	    "/outputs");
+	CHECK_STR(c.method, "GET");
+	CHECK(c.body == NULL);
+	CHECK(c.auth == REST_AUTH_BEARER);
+	rest_call_free(&c);
+	CHECK(cf_outputs_list_call(&cf, "a/b", &c) == -1);
+	CHECK(c.url == NULL);
+
+	fill(&c, "cf.output.list", REST_OK, 200, list);
+	CHECK(cf_outputs_find(&c, "k1", &o) == 0);
+	CHECK_STR(o.uid, "o1");
+	/* The key decides, whatever URL Cloudflare wrote back. */
+	CHECK(cf_outputs_find(&c, "k4", &o) == 0);
+	CHECK_STR(o.uid, "o4");
+	CHECK(cf_outputs_find(&c, "k2", &o) == 1 && o.uid[0] == '\0');
+	CHECK(cf_outputs_find(&c, "k", &o) == 1);
+	CHECK(cf_outputs_find(&c, "k-nouid", &o) == -1 && o.uid[0] == '\0');
+	CHECK(cf_outputs_find(&c, "", &o) == -1);
+	CHECK(cf_outputs_find(&c, NULL, &o) == -1);
+	rest_call_free(&c);
+
+	fill(&c, "cf.output.list", REST_OK, 200, "{\"success\":true,"
+	    "\"errors\":[],\"messages\":[],\"result\":[]}");
+	CHECK(cf_outputs_find(&c, "k1", &o) == 1);
+	rest_call_free(&c);
+	fill(&c, "cf.output.list", REST_OK, 200, "{\"success\":true,"
+	    "\"result\":{}}");
+	CHECK(cf_outputs_find(&c, "k1", &o) == -1);
+	rest_call_free(&c);
+	fill(&c, "cf.output.list", REST_OK, 404, list);
+	CHECK(cf_outputs_find(&c, "k1", &o) == -1);
+	rest_call_free(&c);
+	fill(&c, "cf.output.list", REST_TIMEOUT, 0, NULL);
+	CHECK(cf_outputs_find(&c, "k1", &o) == -1);
+	rest_call_free(&c);
+	fill(&c, "cf.output.list", REST_OK, 200, "{\"success\":true,\"res");
+	CHECK(cf_outputs_find(&c, "k1", &o) == -1);
+	rest_call_free(&c);
+}
+
 /* Video objects: uid and status.state required, the rest lenient. */
 struct vcase {
 	const char	*name;
@@ -723,6 +782,7 @@ main(void)
 	test_other_calls();
 	test_live_input_parse();
 	test_output_parse();
+	test_outputs_find();
 	test_video_from_json();
 	test_videos_list();
 	test_error_log();
