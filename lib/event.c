@@ -204,7 +204,7 @@ event_cf_notification_parse(const char *body, size_t len,
 	if (json_get_id(data, "input_id", &v) != JSON_OK)
 		goto out;
 	strlcpy(out->input_id, v, sizeof(out->input_id));
-	e = json_path(data, "live_input_errored", "error", NULL);
+	e = json_path(data, "live_input_errored", "error", (char *)NULL);
 	if (e != NULL && json_get_str(e, "code", sizeof(out->error_code) - 1,
 	    &v) == JSON_OK && valid_token(v, sizeof(out->error_code) - 1))
 		strlcpy(out->error_code, v, sizeof(out->error_code));

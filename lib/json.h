@@ -37,8 +37,13 @@ enum json_res	 json_get_obj(const struct cJSON *o, const char *key,
 enum json_res	 json_get_arr(const struct cJSON *o, const char *key,
 		    const struct cJSON **out);
 
-/* A path of object keys, e.g. json_path(o, "rtmps", "url", NULL). */
-const struct cJSON *json_path(const struct cJSON *o, ...);
+/*
+ * A path of object keys, ended by a null pointer (as for execl, cast it:
+ * a bare NULL may be an int in a variadic call), e.g.
+ * json_path(o, "rtmps", "url", (char *)NULL).
+ */
+const struct cJSON *json_path(const struct cJSON *o, ...)
+		    __attribute__((sentinel));
 
 /* Print compactly; caller frees with free(3).  NULL on failure. */
 char		*json_print(const struct cJSON *j);

@@ -32,13 +32,13 @@ BUILD_PKGS="build-essential pkg-config libfcgi-dev libcurl4-openssl-dev
 
 # Tests: the RTMP module for the relay's loopback RTMP server (its own
 # nginx config; never loaded by nginx/vigil.conf.in), valgrind for
-# make valgrind, clang for libFuzzer, wrk and time (/usr/bin/time) for
+# make valgrind, cppcheck for make lint, clang for libFuzzer, wrk and time (/usr/bin/time) for
 # make bench, openssl to sign webhook payloads in the integration tests.
 # The relay suite (tests/relay/): Debian's Chromium as the publisher
 # (driven by playwright-core from tests/package.json; no browser
 # download), ffmpeg for ffprobe, and the GStreamer plugins the relay
 # loads at run time.
-TEST_PKGS="libnginx-mod-rtmp valgrind clang wrk time openssl chromium ffmpeg
+TEST_PKGS="libnginx-mod-rtmp valgrind cppcheck clang wrk time openssl chromium ffmpeg
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-libav"
 

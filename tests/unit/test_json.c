@@ -317,31 +317,31 @@ test_path(void)
 		CHECK(j != NULL);
 		return;
 	}
-	p = json_path(j, "rtmps", "url", NULL);
+	p = json_path(j, "rtmps", "url", (char *)NULL);
 	CHECK(p != NULL && cJSON_IsString(p) &&
 	    strcmp(p->valuestring, "rtmps://x/") == 0);
-	p = json_path(j, "rtmps", "n", "deep", NULL);
+	p = json_path(j, "rtmps", "n", "deep", (char *)NULL);
 	CHECK(p != NULL && cJSON_IsTrue(p));
-	p = json_path(j, "rtmps", NULL);
+	p = json_path(j, "rtmps", (char *)NULL);
 	CHECK(p != NULL && cJSON_IsObject(p));
-	CHECK(json_path(j, NULL) == j);
-	CHECK(json_path(j, "top", NULL) != NULL);
+	CHECK(json_path(j, (char *)NULL) == j);
+	CHECK(json_path(j, "top", (char *)NULL) != NULL);
 	/* Missing at each depth. */
-	CHECK(json_path(j, "nope", NULL) == NULL);
-	CHECK(json_path(j, "nope", "url", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "nope", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "n", "nope", NULL) == NULL);
+	CHECK(json_path(j, "nope", (char *)NULL) == NULL);
+	CHECK(json_path(j, "nope", "url", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "nope", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "n", "nope", (char *)NULL) == NULL);
 	/* Through a string, a null, an array: nothing. */
-	CHECK(json_path(j, "top", "x", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "url", "x", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "z", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "z", "x", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "arr", "k", NULL) == NULL);
-	CHECK(json_path(j, "rtmps", "arr", "0", NULL) == NULL);
+	CHECK(json_path(j, "top", "x", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "url", "x", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "z", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "z", "x", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "arr", "k", (char *)NULL) == NULL);
+	CHECK(json_path(j, "rtmps", "arr", "0", (char *)NULL) == NULL);
 	/* Keys are case-sensitive. */
-	CHECK(json_path(j, "RTMPS", NULL) == NULL);
-	CHECK(json_path(NULL, "rtmps", NULL) == NULL);
-	CHECK(json_path(NULL, NULL) == NULL);
+	CHECK(json_path(j, "RTMPS", (char *)NULL) == NULL);
+	CHECK(json_path(NULL, "rtmps", (char *)NULL) == NULL);
+	CHECK(json_path(NULL, (char *)NULL) == NULL);
 	json_free(j);
 }
 
