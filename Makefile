@@ -7,6 +7,8 @@
 #   make fuzz       libFuzzer targets under build/fuzz/ (clang)
 #   make deps       install the Debian packages the build and run need
 #   make bench      benchmark ratios on loopback (bench/README.md)
+#   make san        unit, fuzz corpora and integration under ASan+UBSan
+#   make valgrind   each FastCGI program under valgrind, 10k requests
 #
 # Site overrides go in Makefile.local (not committed).
 
@@ -147,6 +149,26 @@ test:
 bench: all
 	@BUILD=$(BUILD) bench/run.sh
 
+# make san: everything rebuilt with ASan + UBSan into $(SAN_BUILD) (build/
+# untouched), then the unit tests, the fuzz corpora and the integration
+# suite on it; any sanitizer report fails (tests/san/run.sh).  Workers
+# end with _exit(), which skips LeakSanitizer: lsan-exit.c runs its
+# check first.  libstdc++ is linked for the relay (see t07-memory.sh).
+SAN_BUILD  = $(BUILD)/san
+SAN_MAKE   = $(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SAN=1 \
+	     OPT="-O1 -g $(FUZZ_SAN)" LDFLAGS="$(FUZZ_SAN) \
+	     -Wl,--no-as-needed -lstdc++ -Wl,--as-needed \
+	     -Wl,--wrap=_exit tests/relay/lsan-exit.c"
+
+san:
+	@BUILD=$(SAN_BUILD) tests/san/run.sh $(SAN_MAKE)
+
+# make valgrind: each FastCGI program of the normal build serves 10k
+# requests behind nginx twice: natively (no RSS growth), then under
+# valgrind (no error, no leak) (tests/valgrind/run.sh).
+valgrind: all
+	@BUILD=$(BUILD) tests/valgrind/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/vigil \
 	    $(DESTDIR)$(PREFIX)/share/vigil/sql $(DESTDIR)$(PREFIX)/share/vigil/www
@@ -165,5 +187,5 @@ lint:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check deps migrate run test bench install lint clean
+.PHONY: all check deps migrate run test bench san valgrind install lint clean
 .SECONDARY:

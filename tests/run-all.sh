@@ -5,12 +5,18 @@
 # "all: N passed, N failed"; exit 1 if anything failed.
 #
 #   unit          make check
+#   lint          make lint: banned functions, cppcheck
 #   integration   tests/integration/run.sh (real nginx, the programs,
 #                 fake providers)
 #   relay         tests/relay/run.sh (Chromium publishes over WHIP to the
 #                 relay; ffprobe checks the recordings and RTMP pushes)
 #   browser       tests/browser/run.sh (Debian Chromium, fake camera,
 #                 playwright-core through the real pages on the stack)
+#   san           make san: unit, fuzz corpora and integration built
+#                 with ASan + UBSan in build/san (tests/san/run.sh)
+#   valgrind      make valgrind: each FastCGI program's 10k-request load,
+#                 native (RSS growth) and under memcheck (errors, leaks)
+#                 (tests/valgrind/run.sh)
 #   node          node --test over tests/contract/, tests/fake/ and
 #                 tests/www/ (the WHIP client's state machine)
 set -uo pipefail
@@ -55,6 +61,11 @@ echo "=== unit"
 run make --no-print-directory check
 count unit $?
 
+# make lint says nothing when it is content.
+echo "=== lint"
+run sh -c 'make --no-print-directory lint && echo "lint: 1 passed, 0 failed"'
+count lint $?
+
 echo "=== integration"
 run tests/integration/run.sh
 count integration $?
@@ -66,6 +77,14 @@ count relay $?
 echo "=== browser"
 run tests/browser/run.sh
 count browser $?
+
+echo "=== san"
+run make --no-print-directory san
+count san $?
+
+echo "=== valgrind"
+run make --no-print-directory valgrind
+count valgrind $?
 
 # Node's own tests (the fake providers, the contract validator).  Files
 # are listed explicitly: how node --test treats a directory argument
