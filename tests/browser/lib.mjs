@@ -39,9 +39,20 @@ const COMMON_ARGS = [
 // without a prompt; fakeDevice true (a fake camera and microphone), a
 // string (its options, e.g. "device-count=0"), or false (the machine's
 // real devices: none here).
+//
+// Nothing may leave the machine: every host name but localhost fails to
+// resolve (the pages would otherwise ask for, say, the fake Cloudflare's
+// customer-….cloudflarestream.com HLS).  A test's own host rules
+// ("MAP vigil.test 127.0.0.1") come first.
+const NO_INTERNET = 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1';
+
 export async function launch({ fakeUi = true, fakeDevice = true,
   args = [] } = {}) {
-  const a = [...COMMON_ARGS, ...args];
+  const rules = '--host-resolver-rules=';
+  const mine = args.filter((x) => x.startsWith(rules))
+    .map((x) => x.slice(rules.length));
+  const a = [...COMMON_ARGS, ...args.filter((x) => !x.startsWith(rules)),
+    rules + [...mine, NO_INTERNET].join(', ')];
   if (fakeUi) a.push('--use-fake-ui-for-media-stream');
   if (fakeDevice === true) a.push('--use-fake-device-for-media-stream');
   else if (typeof fakeDevice === 'string') {
@@ -290,8 +301,14 @@ export async function makeVideo(dir, kind, seconds = 4) {
     '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
     '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
     '-g', '25', '-c:a', 'aac', '-shortest'];
-  const out = kind === 'hls'
+  // 'hls': a finished live playlist; 'hls-open:NAME': one that stops
+  // without saying so (no ENDLIST), its segments named NAME-N.ts, as a
+  // relay that lost its publisher leaves it.
+  const [k, name] = kind.split(':');
+  const out = k === 'hls' || k === 'hls-open'
     ? ['-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'event',
+      ...(k === 'hls-open' ? ['-hls_flags', 'omit_endlist',
+        '-hls_segment_filename', join(dir, `${name}-%d.ts`)] : []),
       join(dir, 'live.m3u8')]
     : ['-movflags', '+faststart', join(dir, 'recording.mp4')];
   await promisify(execFile)('ffmpeg', [...input, ...out]);

@@ -92,6 +92,46 @@ describe('watch page', () => {
       await page.context().close();
     });
 
+  test('a live picture that stops is started again by itself', async (t) => {
+    if (!(await hasTool('ffmpeg'))) {
+      t.skip('ffmpeg is missing (tools/deps.sh test)');
+      return;
+    }
+    const r = await apiAs('cal', 'POST', '/api/streams/create-whip',
+      { memorialId: M, title: 'Committal', streamingMethod: 'whip_browser' });
+    assert.equal(r.status, 201);
+    const id = r.json.stream.id;
+    const media = join(process.env.VIGIL_MEDIA_DIR, id);
+    assert.equal((await apiAs('cal', 'POST', `/api/streams/${id}/start`))
+      .status, 200);
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await page.goto(`${BASE}/watch.html?id=${id}`);
+    await page.locator('body[data-watch=live]').waitFor({ timeout: 15000 });
+
+    // The relay's playlist grows, then stops without an end (the
+    // publisher's network dropped): the player waits for a segment that
+    // never comes.  The page notices and looks again by itself.
+    await makeVideo(media, 'hls-open:a', 4);
+    await page.locator('body[data-playing=live]').waitFor({ timeout: 20000 });
+    await assert.doesNotReject(page.getByText(/The picture stopped/)
+      .waitFor({ timeout: 40000 }));
+    await shot(page, 'watch-stalled');
+
+    // The publisher is back: the relay starts the playlist over, with new
+    // segment names and its media sequence from 0.  The page plays it.
+    const fresh = page.waitForRequest((q) => /\/b-\d+\.ts$/.test(q.url()),
+      { timeout: 60000 });
+    await makeVideo(media, 'hls-open:b', 8);
+    await fresh;
+    await page.locator('body[data-playing=live]').waitFor({ timeout: 20000 });
+    const t0 = await page.evaluate(() =>
+      document.getElementById('video').currentTime);
+    await page.waitForFunction((t1) =>
+      document.getElementById('video').currentTime > t1 + 1, t0,
+    { timeout: 20000 });
+    await page.context().close();
+  });
+
   test('a Direct stream that ended says it was not recorded', async () => {
     const r = await apiAs('cal', 'POST', '/api/streams/create-whip',
       { memorialId: M, title: 'Direct', streamingMethod: 'cloudflare_whip' });

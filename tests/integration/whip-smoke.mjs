@@ -29,7 +29,9 @@ try {
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 		args: ['--use-fake-device-for-media-stream',
 		    '--use-fake-ui-for-media-stream',
-		    '--allow-loopback-in-peer-connection', '--no-sandbox'],
+		    '--allow-loopback-in-peer-connection', '--no-sandbox',
+		    // Nothing may leave the machine: no host name resolves.
+		    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
 	});
 	const ctx = await browser.newContext({ bypassCSP: true });
 	const page = await ctx.newPage();

@@ -164,7 +164,10 @@ async function launch() {
 		'--allow-loopback-in-peer-connection', '--no-sandbox', '--disable-gpu',
 		'--disable-background-networking', '--disable-component-update',
 		'--disable-sync', '--no-first-run', '--no-default-browser-check',
-		'--disable-dev-shm-usage', 'about:blank',
+		'--disable-dev-shm-usage',
+		// Nothing may leave the machine: no host name resolves.
+		'--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+		'about:blank',
 	];
 	child = spawn(opt.chromium, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
 	// For the harness: what to kill should this process itself be killed.

@@ -308,6 +308,29 @@ async function startLive() {
   video.play().catch(() => show('unmute'));
 }
 
+// A live picture that stops moving is started again: a player does not
+// always notice by itself, e.g. when the relay's playlist starts over
+// after the publisher reconnected, or a segment never comes.
+const STALL_MS = 10000;
+let lastTime = -1;
+let lastMove = 0;
+setInterval(() => {
+  if (!current || current.kind !== 'live' || !document.body.dataset.playing
+      || video.paused || document.hidden) {
+    lastTime = -1;
+    return;
+  }
+  const now = Date.now();
+  if (video.currentTime !== lastTime) {
+    lastTime = video.currentTime;
+    lastMove = now;
+  } else if (now - lastMove > STALL_MS) {
+    lastTime = -1;
+    stopPlayer();
+    probeLater('The picture stopped; reconnecting…');
+  }
+}, 1000);
+
 // The live playlist ended (the publisher stopped): look again.
 video.addEventListener('ended', () => {
   if (current && current.kind === 'live') {
