@@ -60,6 +60,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "mp4.h"
 #include "relay.h"
 #include "sdp.h"
 #include "stream.h"
@@ -640,48 +641,19 @@ next_part(const char *dir)
 }
 
 /*
- * Does the MP4 at path hold media: a top-level mdat box with content?
- * A part whose muxer stopped before its first fragment has only ftyp
- * and moov; one cut by a kill has complete fragments before the cut.
+ * Does the MP4 at path hold media: a complete fragment (lib/mp4.c)?  A
+ * part whose muxer stopped before its first fragment has only ftyp and
+ * moov; one cut by a kill has complete fragments before the cut.
  */
 static int
 mp4_has_media(const char *path)
 {
-	unsigned char	 h[16];
-	struct stat	 sb;
-	FILE		*f;
-	guint64		 size, off = 0, end, hdr;
-	int		 found = 0;
+	struct mp4_info	 mi;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return 0;
-	if (fstat(fileno(f), &sb) == -1 || sb.st_size < 0) {
-		fclose(f);
-		return 0;
-	}
-	end = (guint64)sb.st_size;
-	while (off + 8 <= end && !found) {
-		if (fseeko(f, (off_t)off, SEEK_SET) != 0 ||
-		    fread(h, 1, 8, f) != 8)
-			break;
-		size = (guint64)h[0] << 24 | (guint64)h[1] << 16 |
-		    (guint64)h[2] << 8 | h[3];
-		hdr = 8;
-		if (size == 1) {
-			if (fread(h + 8, 1, 8, f) != 8)
-				break;
-			size = (guint64)GST_READ_UINT64_BE(h + 8);
-			hdr = 16;
-		} else if (size == 0)
-			size = end - off;
-		if (size < hdr)
-			break;
-		found = memcmp(h + 4, "mdat", 4) == 0 && size > hdr &&
-		    off + hdr < end;
-		off += size;
-	}
-	fclose(f);
-	return found;
+	/* The first complete fragment will do: no need to walk them all. */
+	if (mp4_scan_file(path, MP4_SCAN_MEDIA, &mi) == -1)
+		log_warn("relay: %s", path);
+	return mi.has_media;
 }
 
 /*
@@ -730,18 +702,23 @@ ledger_part(struct relay *r, const char *stream_id, const char *name,
 
 /*
  * Recordings a killed process left as "recording": their fragmented
- * MP4 files are playable as they are, so they become ready (duration
- * unknown, end at the file's last write).  Files that hold nothing are
- * removed.  Runs at start, before any session exists.
+ * MP4 files are playable as they are, so they become ready, with the
+ * duration of their complete fragments as the file tells it (unknown
+ * when it cannot) and the end at the file's last write.  Files that
+ * hold nothing are removed.  Runs at start, before any session exists.
  */
 static void
 repair_parts(struct relay *r)
 {
-	struct dirent	*de, *pe;
-	struct stat	 sb;
-	DIR		*d, *pd;
-	char		 dir[PATH_MAX], path[PATH_MAX];
-	int		 n;
+	struct dirent		*de, *pe;
+	struct recording	*recs;
+	struct mp4_info		 mi;
+	struct stream		 ss;
+	struct stat		 sb;
+	DIR			*d, *pd;
+	char			 dir[PATH_MAX], path[PATH_MAX], pid[128];
+	size_t			 i, nrecs;
+	int			 n, settled;
 
 	if (r->db == NULL || (d = opendir(r->media_dir)) == NULL)
 		return;
@@ -753,6 +730,17 @@ repair_parts(struct relay *r)
 		if (n < 0 || (size_t)n >= sizeof(dir) ||
 		    (pd = opendir(dir)) == NULL)
 			continue;
+		/*
+		 * Parts the ledger holds as ready with a duration are
+		 * settled: their files are not walked again at every start
+		 * (a walk reads every fragment's moof).
+		 */
+		memset(&ss, 0, sizeof(ss));
+		strlcpy(ss.id, de->d_name, sizeof(ss.id));
+		if (db_recordings_for(r->db, &ss, 1, &recs, &nrecs) != DB_OK) {
+			recs = NULL;
+			nrecs = 0;
+		}
 		while ((pe = readdir(pd)) != NULL) {
 			if (part_number(pe->d_name) == -1)
 				continue;
@@ -761,11 +749,25 @@ repair_parts(struct relay *r)
 			if (n < 0 || (size_t)n >= sizeof(path) ||
 			    stat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
 				continue;
+			n = snprintf(pid, sizeof(pid), "%s/%s", de->d_name,
+			    pe->d_name);
+			if (n < 0 || (size_t)n >= sizeof(pid))
+				pid[0] = '\0';
+			for (settled = 0, i = 0; i < nrecs && !settled; i++)
+				settled = recs[i].source == SRC_LOCAL &&
+				    recs[i].state == REC_READY &&
+				    recs[i].duration >= 0 &&
+				    strcmp(recs[i].provider_id, pid) == 0;
+			if (settled)
+				continue;
 			/*
 			 * A part exists only once media reached it; one cut
 			 * before its first fragment holds nothing playable.
+			 * What it holds is its complete fragments' duration.
 			 */
-			if (!mp4_has_media(path)) {
+			if (mp4_scan_file(path, 0, &mi) == -1)
+				log_warn("relay: %s", path);
+			if (!mi.has_media) {
 				log_warnx("relay: stream %s: %s holds no media",
 				    de->d_name, pe->d_name);
 				ledger_part(r, de->d_name, pe->d_name,
@@ -774,9 +776,12 @@ repair_parts(struct relay *r)
 				part_discard(path);
 				continue;
 			}
-			ledger_part(r, de->d_name, pe->d_name, REC_READY, -1,
-			    0, (gint64)sb.st_mtime * 1000);
+			log_info("relay: stream %s: %s repaired (%.3f s)",
+			    de->d_name, pe->d_name, mi.duration);
+			ledger_part(r, de->d_name, pe->d_name, REC_READY,
+			    mi.duration, 0, (gint64)sb.st_mtime * 1000);
 		}
+		free(recs);
 		closedir(pd);
 	}
 	closedir(d);

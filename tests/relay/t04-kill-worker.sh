@@ -1,9 +1,11 @@
 # t04-kill-worker: kill -9 of the whip process that hosts a live session,
 # mid-stream.  What was recorded until then stays readable (fragmented
-# MP4: no moov rewrite needed), the supervisor replaces the worker, and a
-# new publish of the same stream works afterwards (SPEC §7: nothing
-# already recorded is lost; §10: a process never dies from one request,
-# and when one is killed the endpoint stays up).
+# MP4: no moov rewrite needed), the supervisor replaces the worker, whose
+# start repairs the part (ready, with the duration its complete
+# fragments hold: lib/mp4.c), and a new publish of the same stream works
+# afterwards (SPEC §7: nothing already recorded is lost; §10: a process
+# never dies from one request, and when one is killed the endpoint stays
+# up).
 
 new_stream "Worker killed"
 master=$(whip_master)
@@ -46,8 +48,31 @@ kill -0 "$master" 2>/dev/null || fail "the whip supervisor died too"
 kill -TERM "$PUB_PID" 2>/dev/null || true
 publish_wait || true
 
-# Ledger state of the killed session (informational: a kill -9 cannot
-# finalize; recovery at restart or by reconcile may).
+# A kill -9 cannot finalize; the new worker's start repairs the part:
+# ready, with a duration close to what ffprobe reads in the file (the
+# part as the dead process left it; the new session writes another).
+part_id=$SID/$(basename "$part")
+repaired() {
+	api GET "/api/streams/$SID" >/dev/null
+	[ "$STATUS" = 200 ] || return 1
+	rep=$(jq -r --arg p "$part_id" '.stream.recordingSources.local |
+	    .recordings[]? | select(.providerId == $p and .state == "ready") |
+	    .duration' "$BODY")
+	[ -n "$rep" ] && [ "$rep" != null ]
+}
+auth_as "$OWNER"
+t_repair=$(now_ms)
+wait_for 30 repaired ||
+    fail "$part_id not ready with a duration within 30 s of the restart: $(jq -c '.stream.recordingSources.local // .' "$BODY" | head -c 1500)"
+probe "$part" || fail "ffprobe cannot read $part"
+file_d=$(duration)
+awk -v a="$rep" -v b="$file_d" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.1) }' ||
+    fail "$part_id: ledger duration $rep s, ffprobe $file_d s"
+echo "repaired part: ledger $rep s, ffprobe $file_d s"
+measure repaired-part-duration "$rep" "s in the ledger (ffprobe $file_d s)"
+measure repaired-after "$(( $(now_ms) - t_repair ))" "ms after the publisher stopped (poll 100 ms)"
+
+# Ledger state of the killed session.
 stream_get
 echo "ledger after the kill: $(jq -c '.stream.recordingSources.local' "$BODY")"
 ready_before=$(json '[.stream.recordingSources.local.recordings[]? | select(.state == "ready")] | length')
