@@ -2086,8 +2086,11 @@ outs_init(struct session *s, const struct job *j)
 		s->outs[i].first_ts = s->outs[i].last_ts = GST_CLOCK_TIME_NONE;
 	}
 	s->outs[OUT_RECORDING].enabled = 1;
-	/* HLS needs video (a live playlist of audio only is not useful). */
-	s->outs[OUT_HLS].enabled = s->offer.video.present;
+	/*
+	 * HLS of audio only too: with no camera (or no provider), people
+	 * can still listen to the service live.
+	 */
+	s->outs[OUT_HLS].enabled = 1;
 	if (j->cf_url != NULL) {
 		s->outs[OUT_CLOUDFLARE].enabled = 1;
 		s->outs[OUT_CLOUDFLARE].location = g_strdup(j->cf_url);
