@@ -623,6 +623,44 @@ part_number(const char *name)
 	return errstr != NULL ? -1 : (int)v;
 }
 
+/*
+ * Live HLS segments of earlier outputs (another session or restart: a
+ * prefix other than keep) that nobody fetches any more: the playlist
+ * names only the current output's.  hlssink2 removes its own old
+ * segments (max-files), never those of an output before it.
+ */
+#define HLS_STALE_S	30
+
+static void
+hls_sweep(const char *dir, const char *keep)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		 path[PATH_MAX];
+	time_t		 now = time(NULL);
+	size_t		 len;
+	int		 n;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (strncmp(de->d_name, "live-", 5) != 0 || len < 8 ||
+		    strcmp(de->d_name + len - 3, ".ts") != 0 ||
+		    strncmp(de->d_name, keep, strlen(keep)) == 0)
+			continue;
+		n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(path) ||
+		    lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    now - sb.st_mtime < HLS_STALE_S)
+			continue;
+		if (unlink(path) == -1)
+			log_warn("relay: unlink %s", path);
+	}
+	closedir(d);
+}
+
 /* The next unused part number in dir (1 for an empty one). */
 static int
 next_part(const char *dir)
@@ -1441,6 +1479,8 @@ out_start(struct output *o)
 		g_object_set(el, "location", loc, "playlist-location", pl,
 		    NULL);
 		gst_object_unref(el);
+		snprintf(loc, sizeof(loc), "live-%d-%d-", s->seq, o->starts);
+		hls_sweep(dir, loc);
 		break;
 	default:
 		el = gst_bin_get_by_name(GST_BIN(pipe), "sink");

@@ -3,8 +3,9 @@
 # the media timeout (SPEC §5: "the newer one may replace it after the old
 # one's media has stopped"; §7: the stream continues, nothing recorded is
 # lost).  The new publisher retries 409s as www/ would.  Then: the ledger
-# has two local recordings, both ready and playable, and the Cloudflare
-# push carried the second session too.
+# has two local recordings, both ready and playable, the Cloudflare push
+# carried the second session too.  A third session removes the first
+# two's live HLS segments once they are stale.
 
 restart_stack_with VIGIL_RELAY_MEDIA_TIMEOUT=5
 
@@ -46,3 +47,22 @@ echo "Cloudflare pushes: $(printf '%s\n' "$cf" | tr '\n' ' ')"
 last=$(printf '%s\n' "$cf" | tail -n 1)
 [ -n "$last" ] || fail "no Cloudflare push at all"
 expect_av "$last" 4 11
+
+# Live HLS segments of earlier outputs: those two sessions' segments,
+# made to look a few minutes old, are removed when the next HLS output of
+# the stream starts (its playlist no longer names them); its own stay.
+old_segs=$(cd "$VIGIL_MEDIA_DIR/$SID" && ls live-*.ts 2>/dev/null)
+[ -n "$old_segs" ] || fail "the sessions wrote no HLS segment"
+# shellcheck disable=SC2086
+(cd "$VIGIL_MEDIA_DIR/$SID" && touch -d '-3 min' $old_segs)
+publish --seconds 3 --retry-409 25
+expect_published
+for f in $old_segs; do
+	[ ! -e "$VIGIL_MEDIA_DIR/$SID/$f" ] ||
+	    fail "a stale segment of an earlier HLS output was left: $f"
+done
+for f in $(grep -v '^#' "$VIGIL_MEDIA_DIR/$SID/live.m3u8" | grep .); do
+	[ -s "$VIGIL_MEDIA_DIR/$SID/$f" ] ||
+	    fail "the playlist names $f, which is not there"
+done
+echo "HLS after a third session: $(cd "$VIGIL_MEDIA_DIR/$SID" && ls live-*.ts | wc -l) segments, none of the first two sessions'"
