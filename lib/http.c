@@ -563,14 +563,18 @@ spawn(int fd, const struct http_ops *ops, void *arg)
 	return pid;
 }
 
-/* Parent: keep nworkers alive until SIGTERM/SIGINT. */
+/*
+ * Parent: keep nworkers alive until SIGTERM/SIGINT (0).  Workers that
+ * die faster than they can be replaced, or a failure here, end it with
+ * 1, so that the service manager (Restart=on-failure) starts it again.
+ */
 static int
 supervise(int fd, int nworkers, const struct http_ops *ops, void *arg)
 {
 	pid_t		 pids[HTTP_WORKERS_MAX];
 	struct sigaction sa;
 	time_t		 window = 0;
-	int		 i, st, respawns = 0, alive;
+	int		 i, st, respawns = 0, alive, rc = 0;
 	pid_t		 pid;
 
 	memset(&sa, 0, sizeof(sa));
@@ -587,6 +591,7 @@ supervise(int fd, int nworkers, const struct http_ops *ops, void *arg)
 			if (errno == EINTR)
 				continue;
 			log_warn("http: waitpid");
+			rc = 1;
 			break;
 		}
 		for (i = 0; i < nworkers; i++)
@@ -607,7 +612,7 @@ supervise(int fd, int nworkers, const struct http_ops *ops, void *arg)
 		}
 		if (++respawns > nworkers * 4) {
 			log_warnx("http: workers die too fast, giving up");
-			stopping = 1;
+			rc = 1;
 			break;
 		}
 		pids[i] = spawn(fd, ops, arg);
@@ -635,7 +640,7 @@ supervise(int fd, int nworkers, const struct http_ops *ops, void *arg)
 			kill(pids[i], SIGKILL);
 	while (waitpid(-1, &st, WNOHANG) > 0)
 		;
-	return 0;
+	return rc;
 }
 
 int

@@ -777,6 +777,42 @@ test_serve(void)
 	clear_cgi();
 }
 
+/* ---- supervise ------------------------------------------------------ */
+
+static int
+init_fails(void *arg)
+{
+	return -1;
+}
+
+/*
+ * Workers that cannot even start: the supervisor gives up, and says so
+ * with exit status 1 (a service manager restarts on failure, not on 0).
+ */
+static void
+test_supervise(void)
+{
+	int	 sv[2], st = 0;
+	pid_t	 pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		CHECK(!"socketpair");
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		alarm(20);	/* a supervisor that never gives up fails */
+		_exit(supervise(sv[0], 2,
+		    &(struct http_ops){ init_fails, NULL, handler }, NULL));
+	}
+	CHECK(pid > 0);
+	close(sv[0]);
+	close(sv[1]);
+	if (pid > 0) {
+		CHECK(waitpid(pid, &st, 0) == pid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	}
+}
+
 /* Every error: its status, its code, a problem+json body. */
 static void
 test_errors(void)
@@ -888,6 +924,7 @@ main(void)
 	test_body();
 	test_path_after();
 	test_serve();
+	test_supervise();
 	test_errors();
 
 	dup2(saved_stdin, STDIN_FILENO);
