@@ -185,7 +185,7 @@ publish(struct app *a, struct req *r, const char *id)
 	if (whip_body(r) == -1 || load_stream(a, r, id, 0, &s) == -1)
 		return;
 	if (s.status == STREAM_COMPLETED) {
-		http_error(r, HTTP_ERR_FORBIDDEN, "this stream has ended; "
+		http_error(r, HTTP_ERR_GONE, "this stream has ended; "
 		    "create a new one");
 		return;
 	}

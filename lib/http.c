@@ -90,6 +90,7 @@ static const struct {
 	    "Precondition failed" },		/* HTTP_ERR_PRECONDITION */
 	{ 422, "unprocessable",
 	    "Unprocessable request" },		/* HTTP_ERR_UNPROCESSABLE */
+	{ 410, "gone", "Gone" },		/* HTTP_ERR_GONE */
 };
 
 static const char *
@@ -109,6 +110,7 @@ status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 406: return "Not Acceptable";
 	case 409: return "Conflict";
+	case 410: return "Gone";
 	case 412: return "Precondition Failed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";

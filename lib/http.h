@@ -42,6 +42,7 @@ enum http_err {
 	HTTP_ERR_NOT_ACCEPTABLE,	/* 406 not_acceptable */
 	HTTP_ERR_PRECONDITION,		/* 412 precondition_failed */
 	HTTP_ERR_UNPROCESSABLE,		/* 422 unprocessable */
+	HTTP_ERR_GONE,			/* 410 gone */
 	HTTP_ERR__MAX
 };
 

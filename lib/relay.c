@@ -101,6 +101,8 @@
 
 /* A session sending over 1.5 x the cap this many seconds is ended. */
 #define OVER_KBPS_SECS		15
+/* How often a live session looks whether its stream was ended. */
+#define STREAM_CHECK_MS		2000
 
 /* Shutdown: what relay_free() waits for the sessions to finish. */
 #define SHUTDOWN_MS		8000
@@ -2418,6 +2420,27 @@ enum_nick(GType t, int v)
 	return nick;
 }
 
+/*
+ * Was the session's stream ended (POST .../end) or deleted since?  Then
+ * its publisher must stop (SPEC §5: end stops relay sessions): the
+ * streams program has no way to the relay but the database.  A database
+ * that cannot answer ends nothing.
+ */
+static int
+stream_over(struct session *s)
+{
+	struct stream	 st;
+
+	if (s->r->db == NULL ||
+	    db_stream_get(s->r->db, s->stream_id, &st) != DB_OK)
+		return 0;
+	if (st.status != STREAM_COMPLETED && st.deleted_at == 0)
+		return 0;
+	log_info("relay: session %s: stream %s was %s", s->id, s->stream_id,
+	    st.deleted_at != 0 ? "deleted" : "ended");
+	return 1;
+}
+
 /* Every half second, per live session: limits, liveness, statistics. */
 static void
 session_tick(struct session *s)
@@ -2474,6 +2497,10 @@ session_tick(struct session *s)
 	}
 	if (now - s->created_us > r->max_duration_us) {
 		session_end(s, "max-duration");
+		return;
+	}
+	if (s->ticks % (STREAM_CHECK_MS / TICK_MS) == 0 && stream_over(s)) {
+		session_end(s, "stream-ended");
 		return;
 	}
 	if (s->ticks % 2 == 0) {

@@ -4,7 +4,7 @@
 # a token or with another stream's or a wrong one, 404 for an unknown
 # stream or one that is not whip_browser, 400 for a body that is not
 # SDP, 406 for an offer without H.264 packetization-mode=1 (VP8 only)
-# or without Opus, 413 above 64 KiB, 405 for other methods, 403 once the
+# or without Opus, 413 above 64 KiB, 405 for other methods, 410 once the
 # stream has ended.  None of these leaves a session behind (the stats
 # endpoint shows none) or a file in the media directory.
 
@@ -100,4 +100,4 @@ api POST "/api/streams/$other/end"
 expect_status 200
 no_auth
 api POST "/whip/$other" "@$offer" "${sdp[@]}" -H "$(bearer "$other_tok")"
-expect_problem 403 forbidden
+expect_problem 410 gone

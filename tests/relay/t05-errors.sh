@@ -5,7 +5,7 @@
 # publisher while the first is live -> 409 (the first one unaffected),
 # DELETE of an unknown session -> 404, DELETE with a wrong token -> 401
 # (the session unaffected), an oversized offer -> 413, OPTIONS -> CORS,
-# a completed stream -> 403.
+# a completed stream -> 410.
 # Every refusal is application/problem+json and creates no session.
 
 sdp=$IT_ROOT/tests/data/sdp/chromium-156-av.sdp
@@ -133,4 +133,4 @@ api POST "/api/streams/$SID/end"
 expect_status 200
 AUTH=$PTOKEN
 whip_post "$sdp"
-expect_problem 403 forbidden
+expect_problem 410 gone

@@ -836,6 +836,7 @@ test_errors(void)
 	{ HTTP_ERR_PROVIDER, 502, "provider_unavailable" },
 	{ HTTP_ERR_UNAVAILABLE, 503, "unavailable" },
 	{ HTTP_ERR_PROVIDER_TIMEOUT, 504, "provider_timeout" },
+	{ HTTP_ERR_GONE, 410, "gone" },
 	{ HTTP_ERR__MAX, 500, "internal_error" },	/* out of range */
 	{ (enum http_err)-1, 500, "internal_error" },
 	};

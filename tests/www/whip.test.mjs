@@ -80,7 +80,8 @@ test('no Authorization header without a token (Cloudflare/Mux WHIP URLs)',
   });
 
 for (const [status, code] of [[401, 'unauthorized'], [403, 'unauthorized'],
-  [404, 'not-found'], [409, 'already-live'], [415, 'rejected'],
+  [404, 'not-found'], [409, 'already-live'], [410, 'ended'],
+  [415, 'rejected'],
   [429, 'busy'], [502, 'server'], [503, 'busy']]) {
   test(`POST answered ${status} → error "${code}" with its message`, async () => {
     const f = fakeEnv({ whip: { post: () => ({ status,

@@ -50,6 +50,8 @@ export const MESSAGES = Object.freeze({
   unauthorized: 'This device is no longer allowed to broadcast this '
     + 'stream. Go back to the streams page and create a new stream.',
   'not-found': 'This stream no longer exists; it may have been deleted.',
+  ended: 'This stream has been ended by its organisers. To broadcast '
+    + 'again, create a new stream.',
   rejected: 'The broadcast server could not accept this browser’s video. '
     + 'Try Safari or Chrome.',
   busy: 'Vigil is busy right now. Wait a moment, then tap Try again.',
@@ -134,7 +136,8 @@ export function mediaErrorCode(e) {
 // An HTTP answer from the WHIP endpoint that is not what we wanted.
 export function httpErrorCode(status) {
   if (status === 401 || status === 403) return 'unauthorized';
-  if (status === 404 || status === 410) return 'not-found';
+  if (status === 404) return 'not-found';
+  if (status === 410) return 'ended';
   if (status === 409) return 'already-live';
   if (status === 429 || status === 503) return 'busy';
   if (status >= 400 && status < 500) return 'rejected';
