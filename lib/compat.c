@@ -1,6 +1,7 @@
 /*
  * compat.c: strtonum(3) and strlcpy(3) for glibc.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -21,10 +22,17 @@ strtonum(const char *s, long long minval, long long maxval,
 		*errstr = "invalid";
 		return 0;
 	}
+	/*
+	 * Digits, optionally after one '-': strtoll(3) would also skip
+	 * leading white space of any kind and take a '+'.
+	 */
+	if (!isdigit((unsigned char)s[s[0] == '-']))  {
+		*errstr = "invalid";
+		return 0;
+	}
 	errno = 0;
 	ll = strtoll(s, &ep, 10);
-	if (*ep != '\0' || ep == s || s[0] == ' ' || s[0] == '\t' ||
-	    s[0] == '+') {
+	if (*ep != '\0' || ep == s) {
 		*errstr = "invalid";
 		ll = 0;
 	} else if ((ll == LLONG_MIN && errno == ERANGE) || ll < minval) {

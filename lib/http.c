@@ -179,6 +179,8 @@ http_body(struct req *r, size_t cap)
 	cl = http_param(r, "CONTENT_LENGTH");
 	if (cl == NULL || *cl == '\0')
 		declared = 0;
+	else if (cl[strspn(cl, "0123456789")] != '\0')
+		return HTTP_BODY_BAD;	/* Content-Length = 1*DIGIT */
 	else {
 		declared = strtonum(cl, 0, 1LL << 40, &errstr);
 		if (errstr != NULL)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compat.h"
 #include "valid.h"
 #include "vlimits.h"
 
@@ -290,9 +291,58 @@ test_token(void)
 	CHECK(valid_token("a", 0) == 0);
 }
 
+/* strtonum(3) as OpenBSD's, but no leading white space or '+'. */
+static void
+test_strtonum(void)
+{
+	static const struct {
+		const char	*s;
+		long long	 min, max, want;
+		int		 ok;
+	} cases[] = {
+	{ "0", 0, 10, 0, 1 },
+	{ "10", 0, 10, 10, 1 },
+	{ "11", 0, 10, 0, 0 },
+	{ "-1", -5, 10, -1, 1 },
+	{ "-6", -5, 10, 0, 0 },
+	{ "-0", -5, 10, 0, 1 },
+	{ "9223372036854775807", 0, 9223372036854775807LL,
+	    9223372036854775807LL, 1 },
+	{ "9223372036854775808", 0, 9223372036854775807LL, 0, 0 },
+	{ "", 0, 10, 0, 0 },
+	{ "-", 0, 10, 0, 0 },
+	{ "+5", 0, 10, 0, 0 },
+	{ " 5", 0, 10, 0, 0 },
+	{ "\t5", 0, 10, 0, 0 },
+	{ "\n5", 0, 10, 0, 0 },
+	{ "\v5", 0, 10, 0, 0 },
+	{ "\f5", 0, 10, 0, 0 },
+	{ "\r5", 0, 10, 0, 0 },
+	{ "- 5", -10, 10, 0, 0 },
+	{ "5 ", 0, 10, 0, 0 },
+	{ "5x", 0, 10, 0, 0 },
+	{ "0x5", 0, 10, 0, 0 },
+	{ "5", 10, 0, 0, 0 },		/* min > max */
+	};
+	const char	*errstr;
+	long long	 v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = strtonum(cases[i].s, cases[i].min, cases[i].max, &errstr);
+		if ((errstr == NULL) != cases[i].ok || v != cases[i].want)
+			fprintf(stderr, "strtonum case %zu: %lld %s\n", i, v,
+			    errstr != NULL ? errstr : "ok");
+		CHECK((errstr == NULL) == cases[i].ok);
+		CHECK(v == cases[i].want);
+	}
+	CHECK(strtonum(NULL, 0, 1, &errstr) == 0 && errstr != NULL);
+}
+
 int
 main(void)
 {
+	test_strtonum();
 	test_id();
 	test_text();
 	test_datetime();
