@@ -93,6 +93,24 @@ static const struct {
 	{ 410, "gone", "Gone" },		/* HTTP_ERR_GONE */
 };
 
+/*
+ * How much of a path the log may name.  A WHIP session's URL
+ * (/whip/{stream}/{session}) is the credential that ends a broadcast:
+ * the log keeps "/whip/{stream}/" and drops the session.  (The access
+ * log of nginx does the same, nginx/vigil.conf.in.)
+ */
+static int
+log_path_len(const char *path)
+{
+	const char	*p;
+	size_t		 n = strlen(path);
+
+	if (strncmp(path, "/whip/", 6) == 0 &&
+	    (p = strchr(path + 6, '/')) != NULL && p[1] != '\0')
+		n = (size_t)(p + 1 - path);
+	return n > 512 ? 512 : (int)n;
+}
+
 static const char *
 status_text(int status)
 {
@@ -391,7 +409,8 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 		out_write(r, body, len);
 	if (p->fr == NULL)
 		fflush(stdout);
-	log_info("%s %s %d", r->method_name, r->path, status);
+	log_info("%s %.*s %d", r->method_name, log_path_len(r->path), r->path,
+	    status);
 }
 
 void

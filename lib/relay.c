@@ -207,6 +207,7 @@ struct session {
 	gint		 refs;
 	struct relay	*r;
 	char		 id[RELAY_SESSION_ID_MAX + 1];
+	char		 tag[9];	/* for logs: the id is a credential */
 	char		 stream_id[LIM_ID + 1];
 	char		 etag[RELAY_ETAG_MAX + 1];
 	struct sdp_offer offer;
@@ -1040,7 +1041,7 @@ on_first_media(gpointer p)
 	s->state = SESS_LIVE;
 	s->first_media_ms = now_ms();
 	log_info("relay: session %s of stream %s: media after %lld ms",
-	    s->id, s->stream_id, (long long)(s->first_media_ms -
+	    s->tag, s->stream_id, (long long)(s->first_media_ms -
 	    s->created_ms));
 	if (r->db != NULL && (res = db_stream_advance(r->db, s->stream_id,
 	    STREAM_LIVE, s->first_media_ms)) != DB_OK)
@@ -1284,7 +1285,7 @@ out_gone(gpointer p)
 		if (ms > LIM_RELAY_RETRY_MAX_MS)
 			ms = LIM_RELAY_RETRY_MAX_MS;
 		log_info("relay: session %s: %s retries in %u ms (attempt "
-		    "%d)", s->id, out_names[o->kind], ms, o->attempts + 1);
+		    "%d)", s->tag, out_names[o->kind], ms, o->attempts + 1);
 		o->timer = timer_add(r, ms, on_out_retry, o);
 	} else if (o->state != OUT_DONE) {
 		g_mutex_lock(&s->olock);
@@ -1343,7 +1344,7 @@ on_out_watchdog(gpointer p)
 
 	timer_fired(&o->timer);
 	log_warnx("relay: session %s: %s did not finish in %d ms, stopped",
-	    o->s->id, out_names[o->kind], LIM_RELAY_EOS_MS);
+	    o->s->tag, out_names[o->kind], LIM_RELAY_EOS_MS);
 	out_stop(o, OUT_DONE);
 	return G_SOURCE_REMOVE;
 }
@@ -1395,7 +1396,7 @@ on_out_bus(GstBus *bus, GstMessage *m, gpointer p)
 		snprintf(o->error, sizeof(o->error), "%s",
 		    err != NULL ? err->message : "error");
 		log_warnx("relay: session %s: %s failed: %s (from %s)",
-		    o->s->id, out_names[o->kind], o->error,
+		    o->s->tag, out_names[o->kind], o->error,
 		    GST_OBJECT_NAME(GST_MESSAGE_SRC(m)));
 		/* A push's details may name its location: the stream key. */
 		if (o->kind == OUT_RECORDING || o->kind == OUT_HLS)
@@ -1406,7 +1407,7 @@ on_out_bus(GstBus *bus, GstMessage *m, gpointer p)
 		out_stop(o, o->state == OUT_DRAINING ? OUT_DONE : OUT_RETRY);
 		return G_SOURCE_REMOVE;
 	case GST_MESSAGE_EOS:
-		log_debug("relay: session %s: %s finished", o->s->id,
+		log_debug("relay: session %s: %s finished", o->s->tag,
 		    out_names[o->kind]);
 		out_stop(o, OUT_DONE);
 		return G_SOURCE_REMOVE;
@@ -1436,7 +1437,7 @@ out_start(struct output *o)
 	o->error[0] = '\0';
 	pipe = gst_parse_launch(out_desc(o->kind, v, a), &err);
 	if (pipe == NULL || err != NULL) {
-		log_warnx("relay: session %s: cannot build %s: %s", s->id,
+		log_warnx("relay: session %s: cannot build %s: %s", s->tag,
 		    out_names[o->kind], err != NULL ? err->message : "?");
 		g_clear_error(&err);
 		goto fail;
@@ -1524,7 +1525,7 @@ out_start(struct output *o)
 	gst_object_unref(bus);
 	if (gst_element_set_state(pipe, GST_STATE_PLAYING) ==
 	    GST_STATE_CHANGE_FAILURE) {
-		log_warnx("relay: session %s: %s would not start", s->id,
+		log_warnx("relay: session %s: %s would not start", s->tag,
 		    out_names[o->kind]);
 		o->pipe = pipe;
 		o->attempts++;
@@ -1547,7 +1548,7 @@ out_start(struct output *o)
 			    GST_BUFFER_FLAG_DELTA_UNIT), 1);
 		}
 	g_mutex_unlock(&s->olock);
-	log_info("relay: session %s: %s started%s", s->id,
+	log_info("relay: session %s: %s started%s", s->tag,
 	    out_names[o->kind], o->starts > 1 ? " again" : "");
 	request_keyframe(s);
 	return;
@@ -1609,7 +1610,7 @@ session_check_done(struct session *s)
 			return;
 	s->state = SESS_ENDED;
 	s->ended_ms = now_ms();
-	log_info("relay: session %s of stream %s ended (%s)", s->id,
+	log_info("relay: session %s of stream %s ended (%s)", s->tag,
 	    s->stream_id, s->end_reason);
 	session_history(s);
 	for (l = s->waiters; l != NULL; l = l->next) {
@@ -1645,7 +1646,7 @@ session_end(struct session *s, const char *reason)
 
 	if (s->state == SESS_ENDING || s->state == SESS_ENDED)
 		return;
-	log_info("relay: session %s of stream %s ending: %s", s->id,
+	log_info("relay: session %s of stream %s ending: %s", s->tag,
 	    s->stream_id, reason);
 	strlcpy(s->end_reason, reason, sizeof(s->end_reason));
 	s->state = SESS_ENDING;
@@ -1692,7 +1693,7 @@ on_main_bus(GstBus *bus, GstMessage *m, gpointer p)
 	if (GST_MESSAGE_TYPE(m) != GST_MESSAGE_ERROR)
 		return G_SOURCE_CONTINUE;
 	gst_message_parse_error(m, &err, &dbg);
-	log_warnx("relay: session %s: %s (from %s)", s->id,
+	log_warnx("relay: session %s: %s (from %s)", s->tag,
 	    err != NULL ? err->message : "error",
 	    GST_OBJECT_NAME(GST_MESSAGE_SRC(m)));
 	log_debug("relay: %s", dbg != NULL ? dbg : "");
@@ -1849,7 +1850,7 @@ on_gather_timeout(gpointer p)
 
 	timer_fired(&s->gather_timer);
 	log_info("relay: session %s: ICE gathering not complete after %d ms, "
-	    "answering with what we have", s->id, LIM_RELAY_GATHER_MS);
+	    "answering with what we have", s->tag, LIM_RELAY_GATHER_MS);
 	on_answer_ready(s);
 	return G_SOURCE_REMOVE;
 }
@@ -1923,10 +1924,10 @@ on_answer_ready(gpointer p)
 	strlcpy(j->session_id, s->id, sizeof(j->session_id));
 	strlcpy(j->etag, s->etag, sizeof(j->etag));
 	log_info("relay: session %s of stream %s answered in %lld ms",
-	    s->id, s->stream_id, (long long)(now_ms() - s->created_ms));
+	    s->tag, s->stream_id, (long long)(now_ms() - s->created_ms));
 	if (job_finish(j, RELAY_OK)) {
 		log_warnx("relay: session %s: the POST gave up waiting",
-		    s->id);
+		    s->tag);
 		session_end(s, "answer-timeout");
 	}
 	job_unref(j);
@@ -1965,7 +1966,7 @@ on_negotiation_failed(gpointer p)
 {
 	struct session	*s = p;
 
-	log_warnx("relay: session %s: negotiation failed", s->id);
+	log_warnx("relay: session %s: negotiation failed", s->tag);
 	if (s->pending != NULL) {
 		job_finish(s->pending, RELAY_ERR);
 		job_unref(s->pending);
@@ -2182,7 +2183,7 @@ session_start(struct session *s, struct job *j)
 	    add_transceiver(s->webrtc, &s->offer.audio, 0) == -1) ||
 	    (!first && s->offer.video.present &&
 	    add_transceiver(s->webrtc, &s->offer.video, 1) == -1)) {
-		log_warnx("relay: session %s: add-transceiver failed", s->id);
+		log_warnx("relay: session %s: add-transceiver failed", s->tag);
 		return -1;
 	}
 	g_signal_connect(s->webrtc, "pad-added", G_CALLBACK(on_pad_added), s);
@@ -2198,12 +2199,12 @@ session_start(struct session *s, struct job *j)
 	if (gst_element_set_state(s->pipe, GST_STATE_PLAYING) ==
 	    GST_STATE_CHANGE_FAILURE) {
 		log_warnx("relay: session %s: the pipeline would not start",
-		    s->id);
+		    s->tag);
 		return -1;
 	}
 	if (gst_sdp_message_new_from_text(j->offer, &sdp) != GST_SDP_OK) {
 		log_warnx("relay: session %s: GStreamer cannot read the "
-		    "offer", s->id);
+		    "offer", s->tag);
 		if (sdp != NULL)
 			gst_sdp_message_free(sdp);
 		return -1;
@@ -2283,6 +2284,13 @@ do_publish(struct relay *r, struct job *j)
 		return;
 	}
 	snprintf(s->etag, sizeof(s->etag), "\"%s\"", tag);
+	{
+		char	 h[CRYPTO_SHA256_HEX];
+
+		/* Logs name a session by a hash: its id ends broadcasts. */
+		crypto_sha256_hex(s->id, strlen(s->id), h);
+		strlcpy(s->tag, h, sizeof(s->tag));
+	}
 	strlcpy(s->stream_id, j->stream_id, sizeof(s->stream_id));
 	s->offer = j->policy;
 	s->created_us = g_get_monotonic_time();
@@ -2295,7 +2303,7 @@ do_publish(struct relay *r, struct job *j)
 	outs_init(s, j);
 	g_hash_table_insert(r->sessions, s->id, s);
 	s->pending = job_ref(j);
-	log_info("relay: session %s for stream %s (%s%s%s)", s->id,
+	log_info("relay: session %s for stream %s (%s%s%s)", s->tag,
 	    s->stream_id, s->offer.video.present ? "H.264 " : "",
 	    s->offer.video.present ? sdp_h264_profile_names[
 	    s->offer.video.profile] : "", s->offer.audio.present ?
@@ -2332,7 +2340,7 @@ do_trickle(struct relay *r, struct job *j)
 		for (i = 0; i < f->ncands && s->webrtc != NULL; i++)
 			g_signal_emit_by_name(s->webrtc, "add-ice-candidate",
 			    (guint)f->cands[i].mline, f->cands[i].line);
-		log_debug("relay: session %s: %zu trickled candidates", s->id,
+		log_debug("relay: session %s: %zu trickled candidates", s->tag,
 		    f->ncands);
 		job_finish(j, RELAY_OK);
 	}
@@ -2436,7 +2444,7 @@ stream_over(struct session *s)
 		return 0;
 	if (st.status != STREAM_COMPLETED && st.deleted_at == 0)
 		return 0;
-	log_info("relay: session %s: stream %s was %s", s->id, s->stream_id,
+	log_info("relay: session %s: stream %s was %s", s->tag, s->stream_id,
 	    st.deleted_at != 0 ? "deleted" : "ended");
 	return 1;
 }
@@ -2512,7 +2520,7 @@ session_tick(struct session *s)
 			s->over_secs = 0;
 		if (s->over_secs >= OVER_KBPS_SECS) {
 			log_warnx("relay: session %s: %d kbit/s for %d s, over "
-			    "the %d kbit/s limit", s->id, s->kbps,
+			    "the %d kbit/s limit", s->tag, s->kbps,
 			    s->over_secs, r->max_kbps);
 			session_end(s, "bitrate-exceeded");
 			return;
@@ -2540,7 +2548,7 @@ session_tick(struct session *s)
 		out_ms = o->out_ms;
 		if (o->backwards != o->backwards_logged) {
 			log_info("relay: session %s: %s: %llu samples not after "
-			    "the last dropped (up to %.3f s back)", s->id,
+			    "the last dropped (up to %.3f s back)", s->tag,
 			    out_names[i], (unsigned long long)o->backwards,
 			    (double)o->backwards_max / GST_SECOND);
 			o->backwards_logged = o->backwards;
@@ -2549,7 +2557,7 @@ session_tick(struct session *s)
 		if (out_ms > 0 && !o->out_logged && o->starts == 1) {
 			o->out_logged = 1;
 			log_info("relay: session %s: %s: first bytes %lld ms "
-			    "after the POST", s->id, out_names[i],
+			    "after the POST", s->tag, out_names[i],
 			    (long long)(out_ms - s->created_ms));
 		}
 	}

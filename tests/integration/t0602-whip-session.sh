@@ -47,6 +47,8 @@ expect_header Location "^/whip/$id/[A-Za-z0-9_-]{22}\$"
 expect_header ETag '^"[A-Za-z0-9_-]+"$'
 expect_header Access-Control-Expose-Headers 'Location'
 loc=$(header Location)
+# The session part of the Location ends the broadcast: no log may hold it.
+printf '%s\n' "${loc##*/}" >>"$IT_TMP/secrets"
 etag=$(header ETag)
 echo "POST -> 201 in $(((t1 - t0) / 1000000)) ms"
 tr -d '\r' <"$BODY" >"$CASE_TMP/answer"
@@ -112,6 +114,7 @@ sleep 2.5
 api POST "/whip/$id" "@$offer" "${sdp[@]}"
 expect_status 201
 loc2=$(header Location)
+printf '%s\n' "${loc2##*/}" >>"$IT_TMP/secrets"
 [ "$loc2" != "$loc" ] || fail "the new session has the old Location"
 # The replaced session is over (or just finishing).
 api DELETE "$loc"

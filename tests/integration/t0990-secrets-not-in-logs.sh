@@ -4,7 +4,8 @@
 # lifecycle calls) and everything the suite did before it, no log under
 # $RUNDIR/log (programs, nginx access and error logs) holds a publish
 # token, an RTMPS or Mux stream key, a Cloudflare WHIP URL, a JWT (Bearer
-# or cookie), a sign-in link token, or the provider API credentials.
+# or cookie), a sign-in link token, a WHIP session's id (its URL ends the
+# broadcast), or the provider API credentials.
 # Earlier cases add the secrets they saw to $IT_TMP/secrets; run alone,
 # this case still checks its own.  It checks, too, that the logs do hold
 # this case's requests (so an empty log cannot pass).
