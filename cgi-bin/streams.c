@@ -274,8 +274,9 @@ lifecycle(struct app *a, struct req *r, const struct session *who,
 	switch (act) {
 	case ACT_PUBLISH_TOKEN:
 		publish_token(a, r, &s);
-		log_info("stream %s: publish token replaced by %s", s.id,
-		    who->sub);
+		if (r->status == 200)
+			log_info("stream %s: publish token replaced by %s",
+			    s.id, who->sub);
 		return;
 	case ACT_START:
 		res = db_stream_advance(a->db, s.id, STREAM_LIVE, now);

@@ -154,6 +154,7 @@ static const char *const sqls[STMT__MAX] = {
 	"ORDER BY created_at DESC LIMIT 1",
 	/* STMT_STREAMS_UNSETTLED */
 	"SELECT " STREAM_COLS " FROM streams s WHERE created_at >= ?1 "
+	"AND deleted_at IS NULL "
 	"AND ((cf_input_id IS NOT NULL AND method != 'cloudflare_whip' "
 	"  AND NOT EXISTS (SELECT 1 FROM recordings r WHERE "
 	"  r.stream_id = s.id AND r.source = 'cloudflare' AND "

@@ -82,8 +82,10 @@ enum db_res	 db_stream_by_mux(struct db *db, const char *mux_id,
 
 /*
  * Streams whose recordings may still change: created since since_ms,
- * with a provider source, and not every configured provider source
- * holding a ready recording.  At most limit; *out to free(3).
+ * not deleted (their provider resources are gone: only webhooks can
+ * still tell), with a provider source, and not every configured
+ * provider source holding a ready recording.  At most limit; *out to
+ * free(3).
  */
 enum db_res	 db_streams_unsettled(struct db *db, long long since_ms,
 		    size_t limit, struct stream **out, size_t *n);

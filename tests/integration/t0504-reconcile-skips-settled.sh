@@ -1,9 +1,11 @@
 # t0504-reconcile-skips-settled: `vigil reconcile` asks the providers
 # only about unsettled streams.  Stream A was settled by its webhooks
 # (Cloudflare video ready, Mux live_stream_completed); stream B by an
-# earlier reconcile run; stream C has nothing ready yet.  The next run
-# checks one stream: the fake sees requests about C's live input and
-# Mux stream, and none about A's or B's.
+# earlier reconcile run; stream C has nothing ready yet; stream D has
+# nothing ready either but was deleted (its provider resources are gone:
+# asking about them would fail every run).  The next run checks one
+# stream: the fake sees requests about C's live input and Mux stream,
+# and none about A's, B's or D's.
 
 . "$IT_ROOT/tests/integration/t0200-webhooks.inc"
 
@@ -29,6 +31,12 @@ out=$(vigil reconcile) || fail "the first reconcile failed: $out"
 [ "$out" = "reconcile: 1 streams checked, 2 changes, 0 errors" ] ||
     fail "the first reconcile said: $out"
 
+# D: deleted before anything was ready.
+wh_new_stream obs
+D_CF=$CF_INPUT D_MUX=$MUX_ID
+api DELETE "/api/streams/$SID"
+expect_status 200 204
+
 # C: unsettled, nothing at the providers yet.
 wh_new_stream obs
 C_CF=$CF_INPUT C_MUX=$MUX_ID
@@ -45,6 +53,10 @@ done
 for id in "$A_CF" "$A_MUX" "$B_CF" "$B_MUX"; do
 	! printf '%s\n' "$paths" | grep -qF "$id" ||
 	    fail "a settled stream was asked about again ($id): $paths"
+done
+for id in "$D_CF" "$D_MUX"; do
+	! printf '%s\n' "$paths" | grep -qF "$id" ||
+	    fail "a deleted stream was asked about ($id): $paths"
 done
 [ "$(printf '%s\n' "$paths" | grep -c .)" = 2 ] ||
     fail "expected two requests (videos list, live stream), got: $paths"
