@@ -81,10 +81,13 @@
 /*
  * The audio kept as well: it arrives ~200 ms ahead of the video of the
  * same instant, so an output starting at a key frame needs the audio
- * it has already missed.  2 s of AAC frames (21 ms each).
+ * it has already missed; an output rebuilt for audio alone takes up
+ * where the last one stopped; and a publish whose video never comes
+ * starts its outputs VIDEO_GONE_MS late, with the audio of that wait.
+ * 5 s of AAC frames (21 ms each).
  */
-#define ARING_MAX_SAMPLES	128
-#define ARING_SPAN		(2 * GST_SECOND)
+#define ARING_MAX_SAMPLES	256
+#define ARING_SPAN		(5 * GST_SECOND)
 
 /*
  * An output's appsrc holds at most 8 MiB (max-bytes in out_desc()); at
@@ -103,6 +106,18 @@
 #define OVER_KBPS_SECS		15
 /* How often a live session looks whether its stream was ended. */
 #define STREAM_CHECK_MS		2000
+/*
+ * Video that stops while audio goes on (the camera taken by another
+ * app, a phone that pauses it): after VIDEO_GONE_MS the recording and
+ * the HLS, whose muxers would hold the audio back waiting for video, are
+ * rebuilt for audio alone; a publish whose video never starts gets
+ * audio-only outputs after as long.  When video flows again, outputs
+ * built without it are rebuilt with it, but not sooner than
+ * VIDEO_DWELL_MS after the last switch.
+ */
+#define VIDEO_GONE_MS		3000
+#define VIDEO_BACK_MS		500
+#define VIDEO_DWELL_MS		5000
 
 /* Shutdown: what relay_free() waits for the sessions to finish. */
 #define SHUTDOWN_MS		8000
@@ -185,6 +200,8 @@ struct output {
 	char		*location;	/* RTMP: holds the key, never logged */
 	char		 error[96];	/* the last failure, for stats */
 	gint64		 running_since;	/* monotonic us */
+	int		 video;		/* built with a video track */
+	int		 rebuild;	/* draining to start again at once */
 	/* The current recording part (OUT_RECORDING). */
 	int		 part;
 	char		 path[PATH_MAX];
@@ -193,6 +210,7 @@ struct output {
 	/* Under s->olock: what went in. */
 	GstClockTime	 first_ts, last_ts;
 	GstClockTime	 vlast, alast;	/* last pushed, per track */
+	GstClockTime	 resume_at;	/* a rebuild takes up audio after it */
 	guint64		 bytes;
 	int		 media_new;	/* first media: the tick makes the row */
 	gint64		 media_ms;	/* wall clock of the first media */
@@ -229,6 +247,7 @@ struct session {
 	/* Under olock, from the streaming threads. */
 	guint64		 vpackets, vbytes, apackets, abytes, keyframes;
 	gint64		 last_media_us;	/* monotonic; 0: never */
+	gint64		 last_video_us, last_audio_us, first_audio_us;
 	int		 media_flag;	/* first media seen (notify once) */
 	int		 key_flag;	/* first key frame seen (notify once) */
 	/* From webrtcbin's get-stats, under olock. */
@@ -237,6 +256,8 @@ struct session {
 	gint64		 created_us;	/* monotonic */
 	gint64		 created_ms, first_media_ms, connected_ms, ended_ms;
 	int		 outputs_started;
+	int		 out_video;	/* outputs are built with video */
+	gint64		 video_switch_us; /* when out_video last changed */
 	guint64		 prev_bytes;
 	int		 kbps;
 	int		 over_secs;
@@ -577,7 +598,22 @@ teardown(struct relay *r, GstElement *pipe, void (*done)(gpointer),
 	t->done = done;
 	t->data = data;
 	g_atomic_int_inc(&r->teardowns);
-	th = g_thread_new("vigil-teardown", teardown_thread, t);
+	/* g_thread_new() would abort the process when out of threads. */
+	if ((th = g_thread_try_new("vigil-teardown", teardown_thread, t,
+	    NULL)) == NULL) {
+		GSource	*src;
+
+		log_warnx("relay: no thread for a teardown: done in place");
+		gst_element_set_state(t->pipe, GST_STATE_NULL);
+		gst_object_unref(t->pipe);
+		t->pipe = NULL;
+		/* done() later, as from the thread: never inside the caller. */
+		src = g_idle_source_new();
+		g_source_set_callback(src, teardown_done, t, NULL);
+		g_source_attach(src, r->ctx);
+		g_source_unref(src);
+		return;
+	}
 	g_thread_unref(th);
 }
 
@@ -664,20 +700,45 @@ hls_sweep(const char *dir, const char *keep)
 	closedir(d);
 }
 
-/* The next unused part number in dir (1 for an empty one). */
+/*
+ * A stream's next part number: above every part in dir and every part
+ * the ledger names (1 for a new stream).
+ */
 static int
-next_part(const char *dir)
+next_part(struct relay *r, const char *stream_id, const char *dir)
 {
-	struct dirent	*de;
-	DIR		*d;
-	int		 n, max = 0;
+	struct recording	*recs = NULL;
+	struct stream		 st;
+	struct dirent		*de;
+	const char		*name;
+	size_t			 i, nrecs = 0;
+	DIR			*d;
+	int			 n, max = 0;
 
-	if ((d = opendir(dir)) == NULL)
-		return 1;
-	while ((de = readdir(d)) != NULL)
-		if ((n = part_number(de->d_name)) > max)
-			max = n;
-	closedir(d);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if ((n = part_number(de->d_name)) > max)
+				max = n;
+		closedir(d);
+	}
+	/*
+	 * And never a number the ledger knows: a part removed for holding
+	 * nothing keeps its (failed) row, which a new part of the same
+	 * name would be merged into.
+	 */
+	memset(&st, 0, sizeof(st));
+	strlcpy(st.id, stream_id, sizeof(st.id));
+	if (r->db != NULL &&
+	    db_recordings_for(r->db, &st, 1, &recs, &nrecs) == DB_OK) {
+		for (i = 0; i < nrecs; i++) {
+			if (recs[i].source != SRC_LOCAL ||
+			    (name = strrchr(recs[i].provider_id, '/')) == NULL)
+				continue;
+			if ((n = part_number(name + 1)) > max)
+				max = n;
+		}
+		free(recs);
+	}
 	return max + 1;
 }
 
@@ -944,7 +1005,7 @@ ring_replay(struct session *s, struct output *o, GstClockTime from)
 
 /*
  * A sample of one kind for one output.  Under olock.  An output waits
- * for a key frame (audio-only sessions: any frame) and then first takes
+ * for a key frame (one built for audio alone: any frame) and then first takes
  * the audio of that instant it already missed; it goes back to waiting
  * when its queue is too full, so it resumes cleanly.
  */
@@ -963,10 +1024,14 @@ out_feed(struct session *s, struct output *o, GstSample *smp, int video,
 			o->state = OUT_RUNNING;
 			if (o->asrc != NULL)
 				ring_replay(s, o, sample_rt(smp));
-		} else if (!video && !s->offer.video.present)
+		} else if (!video && o->vsrc == NULL) {
+			/* Built for audio alone: no gap after a rebuild. */
 			o->state = OUT_RUNNING;
-		else
+			if (GST_CLOCK_TIME_IS_VALID(o->resume_at))
+				ring_replay(s, o, o->resume_at + 1);
+		} else
 			return;
+		o->resume_at = GST_CLOCK_TIME_NONE;
 	}
 	if (gst_app_src_get_current_level_bytes(GST_APP_SRC(src)) >
 	    OUT_QUEUE_HIGH) {
@@ -1088,6 +1153,13 @@ on_sample(GstAppSink *sink, gpointer p)
 	g_mutex_lock(&s->olock);
 	if (video && key)
 		s->keyframes++;
+	if (video)
+		s->last_video_us = g_get_monotonic_time();
+	else {
+		s->last_audio_us = g_get_monotonic_time();
+		if (s->first_audio_us == 0)
+			s->first_audio_us = s->last_audio_us;
+	}
 	if (!s->media_flag) {
 		s->media_flag = 1;
 		first = 1;
@@ -1248,7 +1320,7 @@ out_gone(gpointer p)
 	struct session	*s = o->s;
 	struct relay	*r = s->r;
 	double		 dur = -1;
-	int		 ok;
+	int		 ok, rebuild;
 
 	if (o->kind == OUT_RECORDING && o->path[0] != '\0') {
 		ok = mp4_has_media(o->path);
@@ -1274,7 +1346,16 @@ out_gone(gpointer p)
 		o->path[0] = '\0';
 		o->ledger = 0;
 	}
-	if (o->state == OUT_RETRY && (s->state == SESS_LIVE ||
+	rebuild = o->rebuild;
+	o->rebuild = 0;
+	if (rebuild && s->state == SESS_LIVE && !r->stopping) {
+		/* A new build for audio alone, or with video again. */
+		g_mutex_lock(&s->olock);
+		o->state = OUT_RETRY;
+		o->resume_at = o->alast;
+		g_mutex_unlock(&s->olock);
+		o->timer = timer_add(r, 0, on_out_retry, o);
+	} else if (o->state == OUT_RETRY && (s->state == SESS_LIVE ||
 	    s->state == SESS_CONNECTING) && !r->stopping) {
 		guint	 ms = LIM_RELAY_RETRY_FIRST_MS;
 		int	 i;
@@ -1431,10 +1512,12 @@ out_start(struct output *o)
 	GError		*err = NULL;
 	GList		*l;
 	char		 dir[PATH_MAX], loc[PATH_MAX], pl[PATH_MAX];
-	int		 v = s->offer.video.present, a = s->offer.audio.present;
+	int		 v = s->offer.video.present && s->out_video;
+	int		 a = s->offer.audio.present;
 	int		 n;
 
 	o->error[0] = '\0';
+	o->video = v;
 	pipe = gst_parse_launch(out_desc(o->kind, v, a), &err);
 	if (pipe == NULL || err != NULL) {
 		log_warnx("relay: session %s: cannot build %s: %s", s->tag,
@@ -1446,7 +1529,7 @@ out_start(struct output *o)
 	case OUT_RECORDING:
 		if (stream_dir(r, s->stream_id, dir, sizeof(dir)) == -1)
 			goto fail;
-		o->part = next_part(dir);
+		o->part = next_part(r, s->stream_id, dir);
 		snprintf(o->name, sizeof(o->name), "part-%d.mp4", o->part);
 		n = snprintf(o->path, sizeof(o->path), "%s/%s", dir,
 		    o->name);
@@ -1976,7 +2059,15 @@ on_negotiation_failed(gpointer p)
 	return G_SOURCE_REMOVE;
 }
 
-/* Did a promise get a reply without an error?  Unrefs it either way. */
+/*
+ * Did a promise get a reply without an error?  Called as its change
+ * function: the promise belongs to webrtcbin's task by then.  Whoever
+ * makes a promise drops its own reference right after handing it over
+ * (the signal's handler takes one): webrtcbin drops requests still
+ * queued when it stops without ever answering them, and a promise whose
+ * maker waited for the answer to unref it would then keep its neg (a
+ * session and a webrtcbin) for good.  The neg goes with the promise.
+ */
 static int
 promise_ok(GstPromise *promise, const char *what, GstStructure **keep)
 {
@@ -1995,7 +2086,6 @@ promise_ok(GstPromise *promise, const char *what, GstStructure **keep)
 	}
 	if (keep != NULL)
 		*keep = ok && reply != NULL ? gst_structure_copy(reply) : NULL;
-	gst_promise_unref(promise);
 	return ok;
 }
 
@@ -2038,6 +2128,7 @@ on_answer_promise(GstPromise *promise, gpointer p)
 	    neg_new(n->s, n->webrtc), neg_free);
 	g_signal_emit_by_name(n->webrtc, "set-local-description", answer,
 	    next);
+	gst_promise_unref(next);
 	gst_webrtc_session_description_free(answer);
 }
 
@@ -2056,6 +2147,7 @@ on_remote_promise(GstPromise *promise, gpointer p)
 	next = gst_promise_new_with_change_func(on_answer_promise,
 	    neg_new(n->s, n->webrtc), neg_free);
 	g_signal_emit_by_name(n->webrtc, "create-answer", NULL, next);
+	gst_promise_unref(next);
 }
 
 /*
@@ -2127,8 +2219,10 @@ outs_init(struct session *s, const struct job *j)
 		s->outs[i].s = s;
 		s->outs[i].kind = (enum out_kind)i;
 		s->outs[i].first_ts = s->outs[i].last_ts = GST_CLOCK_TIME_NONE;
+		s->outs[i].resume_at = GST_CLOCK_TIME_NONE;
 	}
 	s->outs[OUT_RECORDING].enabled = 1;
+	s->out_video = 1;
 	/*
 	 * HLS of audio only too: with no camera (or no provider), people
 	 * can still listen to the service live.
@@ -2215,6 +2309,7 @@ session_start(struct session *s, struct job *j)
 	    neg_new(s, s->webrtc), neg_free);
 	g_signal_emit_by_name(s->webrtc, "set-remote-description", desc,
 	    promise);
+	gst_promise_unref(promise);
 	gst_webrtc_session_description_free(desc);
 	return 0;
 }
@@ -2297,7 +2392,7 @@ do_publish(struct relay *r, struct job *j)
 	s->created_ms = now_ms();
 	s->state = SESS_CONNECTING;
 	s->seq = stream_dir(r, s->stream_id, dir, sizeof(dir)) == 0 ?
-	    next_part(dir) : 1;
+	    next_part(r, s->stream_id, dir) : 1;
 	strlcpy(s->ice_state, "new", sizeof(s->ice_state));
 	strlcpy(s->conn_state, "new", sizeof(s->conn_state));
 	outs_init(s, j);
@@ -2449,6 +2544,77 @@ stream_over(struct session *s)
 	return 1;
 }
 
+/* Drain an output to build it again at once (out_gone starts it). */
+static void
+out_rebuild(struct output *o)
+{
+	if (o->pipe == NULL || o->rebuild ||
+	    (o->state != OUT_WAITKEY && o->state != OUT_RUNNING))
+		return;
+	o->rebuild = 1;
+	out_drain(o);
+}
+
+/*
+ * Video stopped while audio goes on, or never came, or came back (see
+ * VIDEO_GONE_MS): switch the outputs that need it.  The recording and
+ * the HLS cannot go on with a silent video track (mp4mux and the HLS
+ * muxer hold the audio back, waiting for it), so they are rebuilt for
+ * audio alone: a new part, and nothing said in the meantime is lost to
+ * a stall.  A push (flvmux) goes on with audio by itself.  Relay thread.
+ */
+static void
+video_check(struct session *s, gint64 now)
+{
+	gint64	 lv, la, fa, since;
+	int	 i;
+
+	if (!s->offer.video.present || !s->offer.audio.present ||
+	    s->state != SESS_LIVE)
+		return;
+	g_mutex_lock(&s->olock);
+	lv = s->last_video_us;
+	la = s->last_audio_us;
+	fa = s->first_audio_us;
+	g_mutex_unlock(&s->olock);
+	since = lv != 0 ? lv : fa;
+	if (s->out_video && fa != 0 && now - la < VIDEO_GONE_MS * 1000LL &&
+	    now - since > VIDEO_GONE_MS * 1000LL) {
+		s->out_video = 0;
+		s->video_switch_us = now;
+		if (!s->outputs_started) {
+			log_info("relay: session %s: no video after %d ms of "
+			    "audio: recording the audio alone", s->tag,
+			    VIDEO_GONE_MS);
+			g_mutex_lock(&s->olock);
+			s->key_flag = 1;	/* on_first_key: nothing to do */
+			/* With the audio of the wait (the ring holds it). */
+			for (i = 0; i < OUT__MAX; i++)
+				s->outs[i].resume_at = 0;
+			g_mutex_unlock(&s->olock);
+			s->outputs_started = 1;
+			for (i = OUT__MAX - 1; i >= 0; i--)
+				if (s->outs[i].enabled)
+					out_start(&s->outs[i]);
+			return;
+		}
+		log_info("relay: session %s: video stopped, audio goes on: "
+		    "recording the audio alone", s->tag);
+		out_rebuild(&s->outs[OUT_RECORDING]);
+		out_rebuild(&s->outs[OUT_HLS]);
+		return;
+	}
+	if (!s->out_video && lv != 0 && now - lv < VIDEO_BACK_MS * 1000LL &&
+	    now - s->video_switch_us > VIDEO_DWELL_MS * 1000LL) {
+		s->out_video = 1;
+		s->video_switch_us = now;
+		log_info("relay: session %s: video is back", s->tag);
+		for (i = 0; i < OUT__MAX; i++)
+			if (s->outs[i].enabled && !s->outs[i].video)
+				out_rebuild(&s->outs[i]);
+	}
+}
+
 /* Every half second, per live session: limits, liveness, statistics. */
 static void
 session_tick(struct session *s)
@@ -2511,6 +2677,7 @@ session_tick(struct session *s)
 		session_end(s, "stream-ended");
 		return;
 	}
+	video_check(s, now);
 	if (s->ticks % 2 == 0) {
 		s->kbps = (int)((bytes - s->prev_bytes) * 8 / 1000);
 		s->prev_bytes = bytes;
@@ -2535,6 +2702,7 @@ session_tick(struct session *s)
 			    neg_free);
 			g_signal_emit_by_name(s->webrtc, "get-stats", NULL,
 			    promise);
+			gst_promise_unref(promise);
 		}
 	}
 	for (i = 0; i < OUT__MAX; i++) {
@@ -2684,6 +2852,8 @@ session_json(struct session *s)
 		    out_state_names[out->state]);
 		cJSON_AddNumberToObject(oj, "starts", out->starts);
 		cJSON_AddNumberToObject(oj, "failures", out->attempts);
+		if (out->starts > 0)
+			cJSON_AddBoolToObject(oj, "video", out->video);
 		if (out->error[0] != '\0')
 			cJSON_AddStringToObject(oj, "lastError", out->error);
 		if (i == OUT_RECORDING && out->name[0] != '\0')

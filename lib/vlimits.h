@@ -131,7 +131,13 @@
  * 8 fits a small VPS with room for the control plane.
  */
 #define LIM_RELAY_MAX_SESSIONS	8
-#define LIM_RELAY_SESSIONS_CAP	256	/* the most the setting may say */
+/*
+ * The most the setting may say.  A session runs ~30 threads (webrtcbin,
+ * libnice, each output's streaming threads); the whip unit's TasksMax
+ * (nginx/systemd/vigil-whip.service) must hold the cap's threads, or a
+ * thread GLib cannot create aborts the process and every session.
+ */
+#define LIM_RELAY_SESSIONS_CAP	64
 
 /*
  * Publisher bitrate, kbit/s: told to the browser in the answer (b=AS),

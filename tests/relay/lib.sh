@@ -242,6 +242,15 @@ expect_av() {
 	echo "ok: $what: $c, ${d} s ($(tr '\n' ';' <<<"$AV_SYNC"))"
 }
 
+# expect_aac FILE|URL MIN MAX: AAC only, duration in range.
+expect_aac() {
+	probe "$1" || fail "ffprobe cannot read $1: $(head -c 300 "$CASE_TMP/ffprobe.err")"
+	[ "$(codecs)" = aac ] || fail "$1: codecs '$(codecs)', expected AAC only"
+	awk -v d="$(duration)" -v lo="$2" -v hi="$3" 'BEGIN { exit !(d >= lo && d <= hi) }' ||
+	    fail "$1: duration $(duration) s not within [$2, $3]"
+	echo "ok: $1: aac, $(duration) s"
+}
+
 # av_sync FILE|URL: the first and last timestamps of the H.264 and the
 # AAC stream (from the packets) agree: starts within AV_START_SLACK
 # (0.5 s), ends within AV_END_SLACK (1.0 s); the first video packet is a

@@ -17,6 +17,10 @@
 //                        --resize WxH (default 320x240), as a phone's
 //                        browser does when bandwidth or CPU drop: new
 //                        SPS/PPS, new resolution mid-stream
+//     --video-off A:B    send no video from A to B seconds into the media
+//                        (the sender's track replaced by none, the m-line
+//                        kept: a camera taken by another app); A = 0: no
+//                        video from the very start, until B
 //     --adapt            let Chromium lower the resolution by itself (its
 //                        default); without it the sender keeps the
 //                        camera's resolution (degradationPreference
@@ -67,6 +71,7 @@ function usage(msg) {
 const opt = {
 	whip: '', token: '', seconds: 8, noDelete: false, audioOnly: false,
 	retry409: 0, page: '', videoCodec: '', resizeAt: -1, resize: '320x240', adapt: false,
+	videoOff: null,
 	holdUntil: '', offerOnly: false, connectTimeout: 15,
 	chromium: process.env.CHROMIUM || '/usr/bin/chromium', log: '', sdpDir: '',
 };
@@ -92,6 +97,12 @@ const opt = {
 		case '--resize-at': opt.resizeAt = num(); break;
 		case '--resize': opt.resize = need(); break;
 		case '--adapt': opt.adapt = true; break;
+		case '--video-off': {
+			const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(need());
+			if (!m || Number(m[1]) >= Number(m[2])) usage('--video-off A:B, A < B');
+			opt.videoOff = [Number(m[1]), Number(m[2])];
+			break;
+		}
 		case '--hold-until': opt.holdUntil = need(); break;
 		case '--retry-409': opt.retry409 = num(); break;
 		case '--page': opt.page = need(); break;
@@ -199,7 +210,7 @@ async function launch() {
 // Each function runs inside the page (page.evaluate): keep them
 // self-contained.
 
-async function pageOffer({ audioOnly, videoCodec, adapt }) {
+async function pageOffer({ audioOnly, videoCodec, adapt, noVideo }) {
 	const t = performance.now();
 	const stream = await navigator.mediaDevices.getUserMedia({
 		audio: true,
@@ -212,6 +223,8 @@ async function pageOffer({ audioOnly, videoCodec, adapt }) {
 	for (const track of stream.getTracks()) {
 		const tr = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
 		if (track.kind !== 'video') continue;
+		window.vigilVideoSender = tr.sender;
+		if (noVideo) await tr.sender.replaceTrack(null);
 		if (!adapt) {
 			try {
 				const p = tr.sender.getParameters();
@@ -295,6 +308,12 @@ async function pageAnswer({ sdp, timeoutMs }) {
 	return { state, ms: performance.now() - window.vigilPostT0 };
 }
 
+async function pageVideo({ on }) {
+	const [track] = window.vigilStream.getVideoTracks();
+	await window.vigilVideoSender.replaceTrack(on ? track : null);
+	return on;
+}
+
 async function pageResize({ width, height }) {
 	const [track] = window.vigilStream.getVideoTracks();
 	if (!track) return null;
@@ -348,7 +367,8 @@ try {
 	const page = await launch();
 	await page.goto(opt.page, { timeout: 30000 });
 	const offer = await page.evaluate(pageOffer,
-	    { audioOnly: opt.audioOnly, videoCodec: opt.videoCodec, adapt: opt.adapt });
+	    { audioOnly: opt.audioOnly, videoCodec: opt.videoCodec, adapt: opt.adapt,
+		noVideo: !!opt.videoOff && opt.videoOff[0] === 0 });
 	result.gumMs = Math.round(offer.gumMs);
 	result.gatherMs = Math.round(offer.gatherMs);
 	if (opt.sdpDir) writeFileSync(join(opt.sdpDir, 'offer.sdp'), offer.sdp);
@@ -404,7 +424,24 @@ try {
 	}
 	result.connectedMs = Math.round(conn.ms * 10) / 10;
 	event('connected', { connectedMs: result.connectedMs, location: result.location });
-	if (opt.resizeAt >= 0 && opt.resizeAt < opt.seconds && !opt.audioOnly) {
+	if (opt.videoOff && !opt.audioOnly) {
+		const [from, to] = opt.videoOff;
+		const t0 = Date.now();
+		const at = (sec) => sleep(Math.max(0, t0 + sec * 1000 - Date.now()));
+		if (from > 0) {
+			await at(Math.min(from, opt.seconds));
+			if (from < opt.seconds) {
+				await page.evaluate(pageVideo, { on: false });
+				event('video-off', {});
+			}
+		}
+		if (to < opt.seconds) {
+			await at(to);
+			await page.evaluate(pageVideo, { on: true });
+			event('video-on', {});
+		}
+		await at(opt.seconds);
+	} else if (opt.resizeAt >= 0 && opt.resizeAt < opt.seconds && !opt.audioOnly) {
 		await sleep(opt.resizeAt * 1000);
 		const [w, h] = opt.resize.split('x').map(Number);
 		result.resized = await page.evaluate(pageResize, { width: w, height: h });

@@ -13,14 +13,6 @@ stream_get
 dur=$(json '.stream.recordingSources.local.duration // empty')
 echo "ledger duration: $dur"
 
-# expect_aac FILE|URL MIN MAX: AAC only, duration in range.
-expect_aac() {
-	probe "$1" || fail "ffprobe cannot read $1: $(head -c 300 "$CASE_TMP/ffprobe.err")"
-	[ "$(codecs)" = aac ] || fail "$1: codecs '$(codecs)', expected AAC only"
-	awk -v d="$(duration)" -v lo="$2" -v hi="$3" 'BEGIN { exit !(d >= lo && d <= hi) }' ||
-	    fail "$1: duration $(duration) s not within [$2, $3]"
-	echo "ok: $1: aac, $(duration) s"
-}
 part=$(local_parts | tail -n 1)
 [ -n "$part" ] || fail "no local part"
 expect_aac "$part" 4 9
