@@ -382,14 +382,13 @@ out:
 }
 
 /*
- * Prepare DELETE /accounts/{acct}/stream/live_inputs/{uid}.  Success is
- * rest_ok(c) (404 means it was already gone).  0, or -1 (logged).
+ * Prepare a bodiless METHOD on /accounts/{acct}/stream/live_inputs/{uid}
+ * followed by suffix ("" or "/outputs", ...).  0, or -1 (logged).
  */
-int
-cf_live_input_delete_call(const struct conf *cf, const char *uid,
-    struct rest_call *c)
+static int
+cf_input_call(const struct conf *cf, struct rest_call *c, const char *op,
+    const char *method, const char *uid, const char *suffix)
 {
-	const char	*op = "cf.live_input.delete";
 	struct buf	 u;
 
 	cf_call_clear(c);
@@ -400,9 +399,21 @@ cf_live_input_delete_call(const struct conf *cf, const char *uid,
 		log_warnx("cloudflare: %s: bad live input id", op);
 		return -1;
 	}
-	buf_printf(&u, "%s/accounts/%s/stream/live_inputs/%s",
-	    cf->cf_api_base, cf->cf_account_id, uid);
-	return cf_call_finish(cf, c, op, "DELETE", &u, NULL);
+	buf_printf(&u, "%s/accounts/%s/stream/live_inputs/%s%s",
+	    cf->cf_api_base, cf->cf_account_id, uid, suffix);
+	return cf_call_finish(cf, c, op, method, &u, NULL);
+}
+
+/*
+ * Prepare DELETE /accounts/{acct}/stream/live_inputs/{uid}.  Success is
+ * rest_ok(c) (404 means it was already gone).  0, or -1 (logged).
+ */
+int
+cf_live_input_delete_call(const struct conf *cf, const char *uid,
+    struct rest_call *c)
+{
+	return cf_input_call(cf, c, "cf.live_input.delete", "DELETE", uid,
+	    "");
 }
 
 /*
@@ -481,20 +492,8 @@ int
 cf_outputs_list_call(const struct conf *cf, const char *input_uid,
     struct rest_call *c)
 {
-	const char	*op = "cf.output.list";
-	struct buf	 u;
-
-	cf_call_clear(c);
-	buf_init(&u, CF_URL_MAX);
-	if (!cf_conf_ok(cf, op))
-		return -1;
-	if (!valid_id(input_uid)) {
-		log_warnx("cloudflare: %s: bad live input id", op);
-		return -1;
-	}
-	buf_printf(&u, "%s/accounts/%s/stream/live_inputs/%s/outputs",
-	    cf->cf_api_base, cf->cf_account_id, input_uid);
-	return cf_call_finish(cf, c, op, "GET", &u, NULL);
+	return cf_input_call(cf, c, "cf.output.list", "GET", input_uid,
+	    "/outputs");
 }
 
 /*
@@ -630,20 +629,8 @@ int
 cf_videos_list_call(const struct conf *cf, const char *input_uid,
     struct rest_call *c)
 {
-	const char	*op = "cf.videos.list";
-	struct buf	 u;
-
-	cf_call_clear(c);
-	buf_init(&u, CF_URL_MAX);
-	if (!cf_conf_ok(cf, op))
-		return -1;
-	if (!valid_id(input_uid)) {
-		log_warnx("cloudflare: %s: bad live input id", op);
-		return -1;
-	}
-	buf_printf(&u, "%s/accounts/%s/stream/live_inputs/%s/videos",
-	    cf->cf_api_base, cf->cf_account_id, input_uid);
-	return cf_call_finish(cf, c, op, "GET", &u, NULL);
+	return cf_input_call(cf, c, "cf.videos.list", "GET", input_uid,
+	    "/videos");
 }
 
 /*
