@@ -168,10 +168,13 @@ kinds['create-whip'] = (S) => {
 	let lastKey = null, lastBody = null;
 	return [
 		async (c) => {
-			lastKey = randomUUID();
-			lastBody = body('whip_browser');
-			await c.req(201, 'POST', P, { auth: owner, body: lastBody,
-			    headers: { 'idempotency-key': lastKey } });
+			// Replayed (below) only once answered: a replay while
+			// the first is in flight is a 409 by design.
+			const key = randomUUID(), b = body('whip_browser');
+			await c.req(201, 'POST', P, { auth: owner, body: b,
+			    headers: { 'idempotency-key': key } });
+			lastKey = key;
+			lastBody = b;
 		},
 		async (c) => c.req(201, 'POST', P, { auth: owner,
 		    body: body('obs', { muxBackup: true }) }),
