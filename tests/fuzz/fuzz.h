@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,6 +33,29 @@ fuzz_quiet(void)
 		return;
 	if ((f = fopen("/dev/null", "w")) != NULL)
 		stderr = f;
+}
+
+/*
+ * The next line of [*p, end) as a new string (free(3) it); NULL when
+ * there is none.  *p moves past the newline, to NULL after the last line.
+ */
+static inline char *
+fuzz_line(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t	*nl;
+	char		*s;
+	size_t		 n;
+
+	if (*p == NULL || *p > end)
+		return NULL;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	n = (size_t)((nl != NULL ? nl : end) - *p);
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(s, *p, n);
+	s[n] = '\0';
+	*p = nl != NULL ? nl + 1 : NULL;
+	return s;
 }
 
 /* An invariant the code under test must keep: crash loudly if not. */

@@ -161,26 +161,6 @@ struct run {
 
 /* ---- input and environment ---------------------------------------- */
 
-/* The next line of [*p, end) as a new string; NULL when there is none. */
-static char *
-line(const uint8_t **p, const uint8_t *end)
-{
-	const uint8_t	*nl;
-	char		*s;
-	size_t		 n;
-
-	if (*p == NULL || *p > end)
-		return NULL;
-	nl = memchr(*p, '\n', (size_t)(end - *p));
-	n = (size_t)((nl != NULL ? nl : end) - *p);
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, *p, n);
-	s[n] = '\0';
-	*p = nl != NULL ? nl + 1 : NULL;
-	return s;
-}
-
 static void
 env_set(enum var v, const char *value)
 {
@@ -933,7 +913,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&run, 0, sizeof(run));
 	for (i = 0; i < 5; i++)
-		lines[i] = line(&p, end);
+		lines[i] = fuzz_line(&p, end);
 	/* The body: the rest, exactly, NUL-terminated for the token. */
 	len = p != NULL ? (size_t)(end - p) : 0;
 	if ((body = malloc(len + 1)) == NULL)

@@ -115,26 +115,6 @@ canonical(enum webhook_scheme sch, const char *body, size_t len,
 	free(copy);
 }
 
-/* The next line of [*p, end) as a new string; NULL when there is none. */
-static char *
-line(const uint8_t **p, const uint8_t *end)
-{
-	const uint8_t	*nl;
-	char		*s;
-	size_t		 n;
-
-	if (*p == NULL || *p > end)
-		return NULL;
-	nl = memchr(*p, '\n', (size_t)(end - *p));
-	n = (size_t)((nl != NULL ? nl : end) - *p);
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, *p, n);
-	s[n] = '\0';
-	*p = nl != NULL ? nl + 1 : NULL;
-	return s;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -158,9 +138,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	first = line(&p, end);
-	header = line(&p, end);
-	secret = line(&p, end);
+	first = fuzz_line(&p, end);
+	header = fuzz_line(&p, end);
+	secret = fuzz_line(&p, end);
 	/* The body: the rest, exactly (an allocation of its own size). */
 	len = p != NULL ? (size_t)(end - p) : 0;
 	body = malloc(len ? len : 1);
