@@ -605,13 +605,14 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 {
 	struct scan	*s;
 	uint8_t		 h[16];
-	uint64_t	 off = 0, bsize, hdr, nboxes = 0;
+	uint64_t	 off = 0, bsize, hdr, nboxes = 0, moof_at = 0;
 	uint32_t	 type;
-	int		 rc = 0, complete;
+	int		 rc = 0, complete, cut = 0;
 
 	info->has_media = 0;
 	info->duration = -1;
 	info->fragments = 0;
+	info->cut = 0;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
 	s->read_at = read_at;
@@ -630,8 +631,10 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 		type = be32(h + 4);
 		hdr = 8;
 		if (bsize == 1) {
-			if (size - off < 16)
+			if (size - off < 16) {
+				cut = 1;
 				break;
+			}
 			if (read_at(arg, off + 8, h + 8, 8) == -1) {
 				rc = -1;
 				break;
@@ -644,9 +647,12 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 			break;
 		complete = bsize <= size - off;
 
+		if (!complete) {
+			/* The box runs past the end: a write cut short. */
+			cut = 1;
+			break;
+		}
 		if (type == T_MDAT) {
-			if (!complete)
-				break;
 			if (s->pending && bsize > hdr) {
 				if (commit(s, bsize - hdr) == -1)
 					break;
@@ -658,9 +664,7 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 			} else if (bsize > hdr)
 				s->flat_media = 1;
 			s->pending = 0;
-		} else if (!complete)
-			break;
-		else if (type == T_MOOV && !s->have_moov) {
+		} else if (type == T_MOOV && !s->have_moov) {
 			if (bsize - hdr > MP4_BOX_MAX) {
 				/* Not ours: no tracks, duration unknown. */
 				s->have_moov = 1;
@@ -683,9 +687,18 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 			}
 			if (parse_moof(s, s->buf, (size_t)(bsize - hdr)) == -1)
 				break;
+			moof_at = off;
 		}
 		off += bsize;
 	}
+	/*
+	 * A header cut short, a box past the end, or a moof whose mdat
+	 * never came: the unfinished write, from its moof when it has one.
+	 * Nothing is called cut when the walk stopped for any other reason.
+	 */
+	if (rc == 0 && (cut || (off == size && s->pending) ||
+	    (off < size && size - off < 8)))
+		info->cut = size - (s->pending ? moof_at : off);
 
 	info->fragments = s->fragments;
 	/* Flat (not fragmented): any complete mdat, before or after moov. */
@@ -726,12 +739,13 @@ read_fd(void *arg, uint64_t off, void *buf, size_t len)
 }
 
 /*
- * mp4_scan() through pread(2) on the file at path.  Returns 0, or -1
- * with errno set when the file cannot be opened or read or is not a
- * regular file.
+ * mp4_scan() through pread(2) on the file at path; opened O_RDWR, a
+ * file with media that ends in a cut is truncated to its whole boxes.
+ * Returns 0, or -1 with errno set when the file cannot be opened, read
+ * or truncated or is not a regular file.
  */
-int
-mp4_scan_file(const char *path, int flags, struct mp4_info *info)
+static int
+scan_path(const char *path, int mode, int flags, struct mp4_info *info)
 {
 	struct stat	 sb;
 	int		 fd, rc, saved;
@@ -739,7 +753,8 @@ mp4_scan_file(const char *path, int flags, struct mp4_info *info)
 	info->has_media = 0;
 	info->duration = -1;
 	info->fragments = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	info->cut = 0;
+	if ((fd = open(path, mode | O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size < 0) {
 		saved = errno;
@@ -748,8 +763,33 @@ mp4_scan_file(const char *path, int flags, struct mp4_info *info)
 		return -1;
 	}
 	rc = mp4_scan(read_fd, &fd, (uint64_t)sb.st_size, flags, info);
+	if (rc == 0 && mode == O_RDWR && info->has_media && info->cut > 0 &&
+	    ftruncate(fd, sb.st_size - (off_t)info->cut) == -1)
+		rc = -1;
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+/*
+ * mp4_scan() through pread(2) on the file at path.  Returns 0, or -1
+ * with errno set when the file cannot be opened or read or is not a
+ * regular file.
+ */
+int
+mp4_scan_file(const char *path, int flags, struct mp4_info *info)
+{
+	return scan_path(path, O_RDONLY, flags, info);
+}
+
+/*
+ * mp4_scan_file() that also truncates a write cut short off the end of
+ * a file with media.  ftruncate(2) on the descriptor that was read:
+ * the size is the one the walk saw.
+ */
+int
+mp4_trim_file(const char *path, struct mp4_info *info)
+{
+	return scan_path(path, O_RDWR, 0, info);
 }

@@ -37,6 +37,17 @@ struct mp4_info {
 	 */
 	double		 duration;
 	uint64_t	 fragments;	/* complete fragments counted */
+	/*
+	 * Bytes at the end that are a write cut short (a full disk, a
+	 * killed process): a box that runs past the end, a box header cut
+	 * short, or a moof whose mdat never came, taken from that moof.
+	 * Players refuse a file that ends inside a moof ("error reading
+	 * header"); the first size - cut bytes are whole.  0 when the data
+	 * ends where a box ends, and whenever the walk stopped before the
+	 * end for another reason (a malformed box, a limit, a failed read,
+	 * MP4_SCAN_MEDIA's first fragment): only a cut is ever cut.
+	 */
+	uint64_t	 cut;
 };
 
 /*
@@ -71,5 +82,14 @@ int	 mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
  * file or a read fails (info then says what was read before).
  */
 int	 mp4_scan_file(const char *path, int flags, struct mp4_info *info);
+
+/*
+ * mp4_scan_file() with the whole walk, then, when the file holds media
+ * and ends in a write cut short (info->cut), truncate it to its whole
+ * boxes, so every player reads it; info describes the file as it is
+ * left (cut says what was removed).  Returns 0, or -1 with errno set
+ * (the file is then as it was, or as far as the truncation went).
+ */
+int	 mp4_trim_file(const char *path, struct mp4_info *info);
 
 #endif /* HEADER_VIGIL_MP4_H */

@@ -90,8 +90,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.bytes = 0;
 	FUZZ_ASSERT(mp4_scan(mem_read, &m, size, 0, &b) == 0);
 	FUZZ_ASSERT(a.has_media == b.has_media &&
-	    a.fragments == b.fragments &&
+	    a.fragments == b.fragments && a.cut == b.cut &&
 	    memcmp(&a.duration, &b.duration, sizeof(a.duration)) == 0);
+
+	/* Trimmed of its cut, the file says the same and is not cut. */
+	FUZZ_ASSERT(a.cut <= size);
+	if (a.cut > 0) {
+		m.len = size - a.cut;
+		FUZZ_ASSERT(mp4_scan(mem_read, &m, m.len, 0, &b) == 0);
+		FUZZ_ASSERT(b.cut == 0 && b.has_media == a.has_media &&
+		    b.fragments == a.fragments &&
+		    memcmp(&a.duration, &b.duration, sizeof(a.duration)) == 0);
+		m.len = size;
+	}
 
 	m.bytes = 0;
 	FUZZ_ASSERT(mp4_scan(mem_read, &m, size, MP4_SCAN_MEDIA, &b) == 0);

@@ -13,12 +13,17 @@
  * live test sources (64x64 at 10 fps, openh264enc; 16 kHz mono
  * avenc_aac), the process killed with SIGKILL after 2.6 s; ffprobe 5.1
  * says 2.000000 s.  Every prefix of it is scanned too, as a kill at
- * any byte would leave it.
+ * any byte would leave it, and must say which of its bytes are a cut;
+ * mp4_trim_file() takes them off prefixes written to files (ffprobe
+ * refuses a part that ends inside a moof: "error reading header").
  */
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mp4.h"
 
@@ -802,54 +807,59 @@ struct scase {
 	int		 has_media;
 	uint64_t	 fragments;
 	double		 duration;	/* -1: unknown */
+	/*
+	 * Where the write cut short begins (mi.cut): the number of the
+	 * top-level box, counting from 1; 0 when nothing is cut.
+	 */
+	int		 cut_from;
 };
 
 static const struct scase scases[] = {
-	{ "complete", b_complete, 1, 3, 3.0 },
-	{ "cut mid-moof", b_cut_moof, 1, 2, 2.0 },
-	{ "cut mid-mdat", b_cut_mdat, 1, 2, 2.0 },
-	{ "cut in the mdat header", b_cut_mdat_header, 1, 2, 2.0 },
-	{ "cut after a moof", b_cut_after_moof, 1, 2, 2.0 },
-	{ "cut in the first mdat", b_cut_first, 0, 0, -1 },
-	{ "headers only", b_headers_only, 0, 0, -1 },
-	{ "no moov", b_no_moov, 1, 3, -1 },
-	{ "tfdt v1 from 2^40", b_tfdt_v1, 1, 3, 3.0 },
-	{ "tfdt v0 from 7200 s", b_tfdt_v0_offset, 1, 3, 3.0 },
-	{ "no tfdt: running sum", b_no_tfdt, 1, 3, 3.0 },
-	{ "tfhd default duration", b_tfhd_default, 1, 2, 2.0 },
-	{ "trex default duration", b_trex_default, 1, 2, 2.0 },
-	{ "tfhd default over trex's", b_tfhd_over_trex, 1, 1, 1.0 },
-	{ "no default duration", b_no_default, 1, 1, -1 },
+	{ "complete", b_complete, 1, 3, 3.0, 0 },
+	{ "cut mid-moof", b_cut_moof, 1, 2, 2.0, 7 },
+	{ "cut mid-mdat", b_cut_mdat, 1, 2, 2.0, 7 },
+	{ "cut in the mdat header", b_cut_mdat_header, 1, 2, 2.0, 7 },
+	{ "cut after a moof", b_cut_after_moof, 1, 2, 2.0, 7 },
+	{ "cut in the first mdat", b_cut_first, 0, 0, -1, 3 },
+	{ "headers only", b_headers_only, 0, 0, -1, 0 },
+	{ "no moov", b_no_moov, 1, 3, -1, 0 },
+	{ "tfdt v1 from 2^40", b_tfdt_v1, 1, 3, 3.0, 0 },
+	{ "tfdt v0 from 7200 s", b_tfdt_v0_offset, 1, 3, 3.0, 0 },
+	{ "no tfdt: running sum", b_no_tfdt, 1, 3, 3.0, 0 },
+	{ "tfhd default duration", b_tfhd_default, 1, 2, 2.0, 0 },
+	{ "trex default duration", b_trex_default, 1, 2, 2.0, 0 },
+	{ "tfhd default over trex's", b_tfhd_over_trex, 1, 1, 1.0, 0 },
+	{ "no default duration", b_no_default, 1, 1, -1, 0 },
 	{ "two tracks, two timescales", b_two_tracks, 1, 6,
-	    141.0 * 1024 / 48000 },
+	    141.0 * 1024 / 48000, 0 },
 	{ "two tracks, cut", b_two_tracks_cut, 1, 5,
-	    141.0 * 1024 / 48000 },
-	{ "size 0 mdat", b_size0_mdat, 1, 2, 2.0 },
-	{ "size 0 moof", b_size0_moof, 1, 1, 1.0 },
-	{ "64-bit sizes", b_large_sizes, 1, 2, 2.0 },
-	{ "64-bit size past the end", b_large_size_lie, 1, 1, 1.0 },
-	{ "size below the header", b_size_below_header, 1, 1, 1.0 },
-	{ "64-bit size below the header", b_large_below_header, 1, 1, 1.0 },
-	{ "version 1 boxes, trex default", b_v1_boxes, 1, 1, 1.0 },
-	{ "every optional field", b_all_fields, 1, 1, 2.499 },
-	{ "garbage", b_garbage, 0, 0, -1 },
-	{ "text", b_text, 0, 0, -1 },
-	{ "trun count past its box", b_trun_count_lie, 1, 2, 2.0 },
-	{ "trun count past the mdat", b_trun_count_no_fields, 1, 2, 2.0 },
-	{ "traf size past its moof", b_child_size_lie, 1, 2, 2.0 },
-	{ "traf without tfhd", b_traf_no_tfhd, 1, 1, 1.0 },
-	{ "tfdt version 2", b_tfdt_v2, 1, 1, 1.0 },
-	{ "a track the moov lacks", b_unknown_track, 1, 2, -1 },
-	{ "empty mdat", b_empty_mdat, 0, 0, -1 },
-	{ "no samples", b_no_samples, 0, 0, -1 },
-	{ "tfdt + durations past 2^64", b_tfdt_overflow, 1, 1, 1.0 },
-	{ "40 days", b_too_long, 1, 2, -1 },
-	{ "flat file", b_flat, 1, 0, 2.5 },
-	{ "flat file, empty mdat", b_flat_empty, 0, 0, -1 },
-	{ "two traks, one id", b_moov_tracks_lie, 1, 2, -1 },
-	{ "trailing bytes", b_trailing_bytes, 1, 3, 3.0 },
-	{ "7 bytes", b_tiny, 0, 0, -1 },
-	{ "empty", b_empty, 0, 0, -1 },
+	    141.0 * 1024 / 48000, 13 },
+	{ "size 0 mdat", b_size0_mdat, 1, 2, 2.0, 0 },
+	{ "size 0 moof", b_size0_moof, 1, 1, 1.0, 5 },
+	{ "64-bit sizes", b_large_sizes, 1, 2, 2.0, 0 },
+	{ "64-bit size past the end", b_large_size_lie, 1, 1, 1.0, 5 },
+	{ "size below the header", b_size_below_header, 1, 1, 1.0, 0 },
+	{ "64-bit size below the header", b_large_below_header, 1, 1, 1.0, 0 },
+	{ "version 1 boxes, trex default", b_v1_boxes, 1, 1, 1.0, 0 },
+	{ "every optional field", b_all_fields, 1, 1, 2.499, 0 },
+	{ "garbage", b_garbage, 0, 0, -1, 1 },
+	{ "text", b_text, 0, 0, -1, 1 },
+	{ "trun count past its box", b_trun_count_lie, 1, 2, 2.0, 0 },
+	{ "trun count past the mdat", b_trun_count_no_fields, 1, 2, 2.0, 0 },
+	{ "traf size past its moof", b_child_size_lie, 1, 2, 2.0, 0 },
+	{ "traf without tfhd", b_traf_no_tfhd, 1, 1, 1.0, 0 },
+	{ "tfdt version 2", b_tfdt_v2, 1, 1, 1.0, 0 },
+	{ "a track the moov lacks", b_unknown_track, 1, 2, -1, 0 },
+	{ "empty mdat", b_empty_mdat, 0, 0, -1, 0 },
+	{ "no samples", b_no_samples, 0, 0, -1, 0 },
+	{ "tfdt + durations past 2^64", b_tfdt_overflow, 1, 1, 1.0, 0 },
+	{ "40 days", b_too_long, 1, 2, -1, 0 },
+	{ "flat file", b_flat, 1, 0, 2.5, 0 },
+	{ "flat file, empty mdat", b_flat_empty, 0, 0, -1, 0 },
+	{ "two traks, one id", b_moov_tracks_lie, 1, 2, -1, 0 },
+	{ "trailing bytes", b_trailing_bytes, 1, 3, 3.0, 9 },
+	{ "7 bytes", b_tiny, 0, 0, -1, 1 },
+	{ "empty", b_empty, 0, 0, -1, 0 },
 };
 
 /* ------------------------------------------------------------ reading */
@@ -890,10 +900,10 @@ static void
 test_cases(void)
 {
 	const struct scase	*c;
-	struct mp4_info		 mi;
+	struct mp4_info		 mi, left;
 	struct mem		 mem;
 	struct mb		*m;
-	size_t			 i;
+	size_t			 i, cut;
 	int			 rc;
 
 	if ((m = malloc(sizeof(*m))) == NULL) {
@@ -919,6 +929,21 @@ test_cases(void)
 		CHECK(mi.fragments == c->fragments);
 		CHECK(near(mi.duration, c->duration));
 		CHECK(!mem.outside);
+		cut = c->cut_from > 0 ?
+		    m->len - box_at(m, c->cut_from - 1) : 0;
+		if (mi.cut != cut)
+			fprintf(stderr, "%s: cut %llu, not %zu\n", c->name,
+			    (unsigned long long)mi.cut, cut);
+		CHECK(mi.cut == cut);
+		/* What is left once the cut is off: the same, nothing cut. */
+		if (cut > 0 && cut <= m->len) {
+			CHECK(mp4_scan(mem_read, &mem, m->len - cut, 0,
+			    &left) == 0);
+			CHECK(left.cut == 0);
+			CHECK(left.has_media == mi.has_media);
+			CHECK(left.fragments == mi.fragments);
+			CHECK(left.duration == mi.duration);
+		}
 		/* MP4_SCAN_MEDIA: the same verdict, no duration. */
 		CHECK(mp4_scan(mem_read, &mem, m->len, MP4_SCAN_MEDIA,
 		    &mi) == 0);
@@ -1051,11 +1076,11 @@ static void
 test_real_part(void)
 {
 	const char	*dir = getenv("VIGIL_TEST_DATA");
-	struct mp4_info	 mi, prev;
+	struct mp4_info	 mi, prev, left;
 	struct mem	 mem;
 	char		 path[512];
 	uint8_t		*p;
-	size_t		 len, n;
+	size_t		 len, n, cuts = 0;
 	int		 monotonic = 1;
 
 	if ((p = load(REAL_PART, &len)) == NULL) {
@@ -1094,15 +1119,115 @@ test_real_part(void)
 			monotonic = 0;
 			break;
 		}
+		/* Off with the cut, the same media and nothing cut. */
+		if (mi.cut > n || (mi.cut > 0 && (mp4_scan(mem_read, &mem,
+		    n - mi.cut, 0, &left) != 0 || left.cut != 0 ||
+		    left.fragments != mi.fragments ||
+		    left.duration != mi.duration))) {
+			fprintf(stderr, "real part cut at %zu: %llu bytes "
+			    "cut, then %llu\n", n, (unsigned long long)mi.cut,
+			    (unsigned long long)left.cut);
+			monotonic = 0;
+			break;
+		}
+		cuts += mi.cut > 0;
 		prev = mi;
 	}
 	CHECK(monotonic);
+	/*
+	 * Whole are only the empty prefix and the 6 that end where the
+	 * ftyp, the moov or one of the 4 fragments' mdat ends.
+	 */
+	CHECK(cuts == len + 1 - 7);
 	CHECK(prev.fragments == 4 && near(prev.duration, 2.0));
 	free(p);
 
 	CHECK(mp4_scan_file("tests/data/mp4/no-such-file.mp4", 0, &mi) == -1);
 	CHECK(mi.has_media == 0 && mi.duration == -1);
 	CHECK(mp4_scan_file("tests/data", 0, &mi) == -1);
+}
+
+/* Write the first n bytes of p to a new temporary file; its path. */
+static int
+write_tmp(char *path, size_t pathsz, const uint8_t *p, size_t n)
+{
+	const char	*dir = getenv("TMPDIR");
+	int		 fd;
+
+	snprintf(path, pathsz, "%s/test_mp4.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	if (write(fd, p, n) != (ssize_t)n) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat	 sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/*
+ * mp4_trim_file() on the real part as a full disk or a kill leaves it:
+ * cut inside the third moof, it ends where the second fragment ends;
+ * cut inside an mdat, where the fragment before ends; a whole file and
+ * one with no media are left as they are.
+ */
+static void
+test_trim(void)
+{
+	static const struct {
+		size_t	 len;		/* the file as the cut left it */
+		size_t	 left;		/* after mp4_trim_file() */
+		int	 media;
+	} t[] = {
+		{ 6017 + 100, 6017, 1 },	/* inside the third moof */
+		{ 6281 + 500, 6017, 1 },	/* inside its mdat */
+		{ 6017 + 3, 6017, 1 },		/* a header cut short */
+		{ 6281, 6017, 1 },		/* a moof, its mdat never came */
+		{ 10442, 10442, 1 },		/* whole */
+		{ 1373 + 100, 1373 + 100, 0 },	/* no fragment: left be */
+	};
+	struct mp4_info	 mi;
+	char		 path[512];
+	uint8_t		*p;
+	size_t		 len, i;
+
+	if ((p = load(REAL_PART, &len)) == NULL || len != 10442) {
+		free(p);
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (write_tmp(path, sizeof(path), p, t[i].len) == -1) {
+			CHECK(0);
+			continue;
+		}
+		CHECK(mp4_trim_file(path, &mi) == 0);
+		CHECK(mi.has_media == t[i].media);
+		CHECK(file_size(path) == (long long)t[i].left);
+		if (t[i].media)
+			CHECK(mi.cut == t[i].len - t[i].left);
+		/* What is left scans whole, with the same media. */
+		CHECK(mp4_scan_file(path, 0, &mi) == 0);
+		CHECK(mi.cut == 0 || !t[i].media);
+		CHECK(mi.fragments == (t[i].left == 6017 ? 2 :
+		    t[i].media ? 4 : 0));
+		if (file_size(path) != (long long)t[i].left)
+			fprintf(stderr, "trim %zu: %lld bytes left, not %zu\n",
+			    t[i].len, file_size(path), t[i].left);
+		unlink(path);
+	}
+	CHECK(mp4_trim_file("tests/data/mp4/no-such-file.mp4", &mi) == -1);
+	free(p);
 }
 
 int
@@ -1112,5 +1237,6 @@ main(void)
 	test_read_error();
 	test_reads_little();
 	test_real_part();
+	test_trim();
 	return unit_done();
 }
