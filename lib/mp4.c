@@ -605,7 +605,7 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 {
 	struct scan	*s;
 	uint8_t		 h[16];
-	uint64_t	 off = 0, bsize, hdr, nboxes = 0, moof_at = 0;
+	uint64_t	 off = 0, bsize, hdr, nboxes = 0, whole = 0;
 	uint32_t	 type;
 	int		 rc = 0, complete, cut = 0;
 
@@ -687,18 +687,20 @@ mp4_scan(mp4_read_fn read_at, void *arg, uint64_t size, int flags,
 			}
 			if (parse_moof(s, s->buf, (size_t)(bsize - hdr)) == -1)
 				break;
-			moof_at = off;
 		}
+		/* A moof is whole with its mdat, which comes next. */
+		if (type != T_MOOF)
+			whole = off + bsize;
 		off += bsize;
 	}
 	/*
-	 * A header cut short, a box past the end, or a moof whose mdat
-	 * never came: the unfinished write, from its moof when it has one.
-	 * Nothing is called cut when the walk stopped for any other reason.
+	 * The walk reached the end (less than a header left) or a box
+	 * that runs past it: what follows the last whole box is a write
+	 * cut short -- a header, a box, moofs whose mdat never came.
+	 * Nothing is called cut when the walk stopped for another reason.
 	 */
-	if (rc == 0 && (cut || (off == size && s->pending) ||
-	    (off < size && size - off < 8)))
-		info->cut = size - (s->pending ? moof_at : off);
+	if (rc == 0 && (cut || size - off < 8))
+		info->cut = size - whole;
 
 	info->fragments = s->fragments;
 	/* Flat (not fragmented): any complete mdat, before or after moov. */

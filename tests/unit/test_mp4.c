@@ -317,6 +317,29 @@ b_cut_first(struct mb *m)
 	m->len = box_at(m, 3) + 100;
 }
 
+/*
+ * Two moofs that never got an mdat, a free box between them: the writes
+ * went on past the first, so only the second is cut.  (The fuzzer found
+ * that a cut then taken again from the first changed the verdict.)
+ */
+static void
+b_moofs_waiting(struct mb *m)
+{
+	size_t	 at, len;
+
+	b_complete(m);
+	at = box_at(m, 4);
+	len = box_at(m, 5) - at;	/* the second moof */
+	m->len = box_at(m, 6);		/* ...and its mdat, kept */
+	memcpy(m->d + m->len, m->d + at, len);
+	m->len += len;
+	box(m, "free");
+	zeros(m, 4);
+	end(m);
+	memcpy(m->d + m->len, m->d + at, len);
+	m->len += len;
+}
+
 static void
 b_headers_only(struct mb *m)
 {
@@ -821,6 +844,7 @@ static const struct scase scases[] = {
 	{ "cut in the mdat header", b_cut_mdat_header, 1, 2, 2.0, 7 },
 	{ "cut after a moof", b_cut_after_moof, 1, 2, 2.0, 7 },
 	{ "cut in the first mdat", b_cut_first, 0, 0, -1, 3 },
+	{ "moofs waiting, a box between", b_moofs_waiting, 1, 2, 2.0, 9 },
 	{ "headers only", b_headers_only, 0, 0, -1, 0 },
 	{ "no moov", b_no_moov, 1, 3, -1, 0 },
 	{ "tfdt v1 from 2^40", b_tfdt_v1, 1, 3, 3.0, 0 },
