@@ -158,15 +158,14 @@ http_content_type_is(const struct req *r, const char *type)
 	const char	*ct;
 	size_t		 n = strlen(type);
 
+	/* RFC 9110 5.6.3: OWS is spaces and horizontal tabs. */
 	if ((ct = http_param(r, "CONTENT_TYPE")) == NULL)
 		return 0;
-	while (*ct == ' ')
-		ct++;
+	ct += strspn(ct, " \t");
 	if (strncasecmp(ct, type, n) != 0)
 		return 0;
 	ct += n;
-	while (*ct == ' ')
-		ct++;
+	ct += strspn(ct, " \t");
 	return *ct == '\0' || *ct == ';';
 }
 
