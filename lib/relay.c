@@ -704,11 +704,24 @@ hls_sweep(const char *dir, const char *keep)
  * A stream's next part number: above every part in dir and every part
  * the ledger names (1 for a new stream).
  */
+/* The ledger's recordings of a stream: 0, or -1 (none to free). */
+static int
+stream_recordings(struct relay *r, const char *stream_id,
+    struct recording **recs, size_t *nrecs)
+{
+	struct stream	 st;
+
+	if (r->db == NULL)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	strlcpy(st.id, stream_id, sizeof(st.id));
+	return db_recordings_for(r->db, &st, 1, recs, nrecs) == DB_OK ? 0 : -1;
+}
+
 static int
 next_part(struct relay *r, const char *stream_id, const char *dir)
 {
 	struct recording	*recs = NULL;
-	struct stream		 st;
 	struct dirent		*de;
 	const char		*name;
 	size_t			 i, nrecs = 0;
@@ -726,10 +739,7 @@ next_part(struct relay *r, const char *stream_id, const char *dir)
 	 * nothing keeps its (failed) row, which a new part of the same
 	 * name would be merged into.
 	 */
-	memset(&st, 0, sizeof(st));
-	strlcpy(st.id, stream_id, sizeof(st.id));
-	if (r->db != NULL &&
-	    db_recordings_for(r->db, &st, 1, &recs, &nrecs) == DB_OK) {
+	if (stream_recordings(r, stream_id, &recs, &nrecs) == 0) {
 		for (i = 0; i < nrecs; i++) {
 			if (recs[i].source != SRC_LOCAL ||
 			    (name = strrchr(recs[i].provider_id, '/')) == NULL)
@@ -822,7 +832,6 @@ repair_parts(struct relay *r)
 	struct dirent		*de, *pe;
 	struct recording	*recs;
 	struct mp4_info		 mi;
-	struct stream		 ss;
 	struct stat		 sb;
 	DIR			*d, *pd;
 	char			 dir[PATH_MAX], path[PATH_MAX], pid[128];
@@ -844,9 +853,7 @@ repair_parts(struct relay *r)
 		 * settled: their files are not walked again at every start
 		 * (a walk reads every fragment's moof).
 		 */
-		memset(&ss, 0, sizeof(ss));
-		strlcpy(ss.id, de->d_name, sizeof(ss.id));
-		if (db_recordings_for(r->db, &ss, 1, &recs, &nrecs) != DB_OK) {
+		if (stream_recordings(r, de->d_name, &recs, &nrecs) == -1) {
 			recs = NULL;
 			nrecs = 0;
 		}
@@ -1120,23 +1127,29 @@ on_first_media(gpointer p)
 	return G_SOURCE_REMOVE;
 }
 
+/* Start every enabled output once: the pushes first, on the critical path. */
+static void
+outs_start(struct session *s)
+{
+	int	 i;
+
+	s->outputs_started = 1;
+	for (i = OUT__MAX - 1; i >= 0; i--)
+		if (s->outs[i].enabled)
+			out_start(&s->outs[i]);
+}
+
 static gboolean
 on_first_key(gpointer p)
 {
 	struct session	*s = p;
-	int		 i;
 
 	if (s->state != SESS_CONNECTING && s->state != SESS_LIVE)
 		return G_SOURCE_REMOVE;
 	if (s->state == SESS_CONNECTING)
 		on_first_media(s);
-	if (s->outputs_started)
-		return G_SOURCE_REMOVE;
-	s->outputs_started = 1;
-	/* The pushes first: their connection is on the critical path. */
-	for (i = OUT__MAX - 1; i >= 0; i--)
-		if (s->outs[i].enabled)
-			out_start(&s->outs[i]);
+	if (!s->outputs_started)
+		outs_start(s);
 	return G_SOURCE_REMOVE;
 }
 
@@ -2600,10 +2613,7 @@ video_check(struct session *s, gint64 now)
 			for (i = 0; i < OUT__MAX; i++)
 				s->outs[i].resume_at = 0;
 			g_mutex_unlock(&s->olock);
-			s->outputs_started = 1;
-			for (i = OUT__MAX - 1; i >= 0; i--)
-				if (s->outs[i].enabled)
-					out_start(&s->outs[i]);
+			outs_start(s);
 			return;
 		}
 		log_info("relay: session %s: video stopped, audio goes on: "
