@@ -87,21 +87,13 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
 mkdir -p "$tmp/log" "$tmp/wrk"
 export RUNDIR=$tmp/run
-fake_pid=""
 failures=0
+# shellcheck source=tests/testenv.sh
+. "$root/tests/testenv.sh"
 
 finish() {
 	"$stack" stop "$RUNDIR" >/dev/null 2>&1 || true
-	if [ -n "$fake_pid" ]; then
-		kill -TERM "$fake_pid" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$fake_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$fake_pid" 2>/dev/null || true
-		wait "$fake_pid" 2>/dev/null || true
-		fake_pid=""
-	fi
+	testenv_fake_stop
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "bench: files kept in $tmp"
 	else
@@ -124,67 +116,18 @@ problem() {
 
 # ------------------------------------------------------------ the stack
 
-node tests/fake/fake-providers.mjs --port 0 </dev/null \
-    >"$tmp/log/fake.log" 2>&1 &
-fake_pid=$!
-port=""
-for _ in $(seq 100); do
-	port=$(sed -n 's/^fake-providers listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-	    "$tmp/log/fake.log")
-	[ -z "$port" ] || break
-	kill -0 "$fake_pid" 2>/dev/null || break
-	sleep 0.1
-done
-[ -n "$port" ] || die "fake providers did not start: $(tail -n 5 "$tmp/log/fake.log")"
-FAKE_URL=http://127.0.0.1:$port
-
-export VIGIL_DB=$tmp/vigil.db
-export VIGIL_MEDIA_DIR=$tmp/media
-tools/migrate.sh "$VIGIL_DB" >"$tmp/log/migrate.log" 2>&1 ||
-    die "migrate failed: $(cat "$tmp/log/migrate.log")"
-(umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$tmp/jwt.secret")
-export JWT_SECRET_FILE=$tmp/jwt.secret
-export MUX_WEBHOOK_SECRET=bench-mux-webhook-secret
-export CLOUDFLARE_WEBHOOK_SECRET=bench-cf-webhook-secret
-export CLOUDFLARE_NOTIFICATION_SECRET=bench-cf-notification-secret
-export MUX_RTMPS_URL=rtmp://127.0.0.1:1935/app
-export CLOUDFLARE_API_BASE=$FAKE_URL/client/v4
-export CLOUDFLARE_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353
-export CLOUDFLARE_API_TOKEN=test-cf-token
-export MUX_API_BASE=$FAKE_URL
-export MUX_TOKEN_ID=test-mux-id
-export MUX_TOKEN_SECRET=test-mux-secret
+testenv_fake_start "$tmp" || die "$TESTENV_ERROR"
+testenv_config "$tmp" rtmp://127.0.0.1:1935/app || die "$TESTENV_ERROR"
 # Rate limits far above anything one machine can send, so they never
 # cap a measurement; the production values are tools/stack.sh's.
 export NGINX_CREATE_RATE=100000r/s NGINX_CREATE_BURST=100000
 export NGINX_WEBHOOK_RATE=100000r/s NGINX_WEBHOOK_BURST=100000
 
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && echo "$p" &&
-		    return 0
-	done
-	return 1
-}
-
 # start_stack WORKERS: the stack with -w WORKERS, on a free port.
 start_stack() {
-	local started=0
 	export VIGIL_WORKERS=$1
-	for _ in 1 2 3; do
-		PORT=$(free_port) || die "no free port found"
-		export PORT
-		export VIGIL_PUBLIC_URL=http://127.0.0.1:$PORT
-		BASE=$VIGIL_PUBLIC_URL
-		if "$stack" start "$RUNDIR" 2>"$tmp/log/stack.err"; then
-			started=1
-			break
-		fi
-		grep -q 'in use' "$tmp/log/stack.err" || break
-	done
-	[ $started = 1 ] || die "stack: $(cat "$tmp/log/stack.err")"
+	testenv_stack_start "$RUNDIR" "$tmp/log/stack.err" ||
+	    die "stack: $TESTENV_ERROR"
 }
 
 stop_stack() {

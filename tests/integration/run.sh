@@ -31,22 +31,14 @@ case $BUILD in /*) build=$BUILD ;; *) build=$root/$BUILD ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-it.XXXXXX")
 mkdir -p "$tmp/log" "$tmp/cases"
 export IT_ROOT=$root IT_TMP=$tmp RUNDIR=$tmp/run
-fake_pid=""
 pass=0
 failed=0
+# shellcheck source=tests/testenv.sh
+. "$root/tests/testenv.sh"
 
 finish() {
 	"$stack" stop "$RUNDIR" >/dev/null 2>&1 || true
-	if [ -n "$fake_pid" ]; then
-		kill -TERM "$fake_pid" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$fake_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$fake_pid" 2>/dev/null || true
-		wait "$fake_pid" 2>/dev/null || true
-		fake_pid=""
-	fi
+	testenv_fake_stop
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
 }
 trap finish EXIT
@@ -110,43 +102,15 @@ export VIGIL_CLI=$build/vigil
 export FAKE_URL=""
 if [ -f tests/fake/fake-providers.mjs ] && command -v node >/dev/null 2>&1
 then
-	node tests/fake/fake-providers.mjs --port 0 --log "$tmp/fake.jsonl" \
-	    --state-dir "$tmp/fake-state" </dev/null >"$tmp/log/fake.log" 2>&1 &
-	fake_pid=$!
-	port=""
-	for _ in $(seq 100); do
-		port=$(sed -n 's/^fake-providers listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-		    "$tmp/log/fake.log")
-		[ -z "$port" ] || break
-		kill -0 "$fake_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -n "$port" ] ||
-	    setup_failed "fake providers did not start: $(tail -n 5 "$tmp/log/fake.log")"
-	FAKE_URL=http://127.0.0.1:$port
+	testenv_fake_start "$tmp" --log "$tmp/fake.jsonl" \
+	    --state-dir "$tmp/fake-state" || setup_failed "$TESTENV_ERROR"
 else
 	echo "integration: no fake providers (tests/fake/fake-providers.mjs or node missing); providers off"
 fi
 
 # A fresh database and the test configuration.
-export VIGIL_DB=$tmp/vigil.db
-export VIGIL_MEDIA_DIR=$tmp/media
-tools/migrate.sh "$VIGIL_DB" >"$tmp/log/migrate.log" 2>&1 ||
-    setup_failed "migrate failed: $(cat "$tmp/log/migrate.log")"
-(umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$tmp/jwt.secret")
-export JWT_SECRET_FILE=$tmp/jwt.secret
-export MUX_WEBHOOK_SECRET=test-mux-webhook-secret
-export CLOUDFLARE_WEBHOOK_SECRET=test-cf-webhook-secret
-export CLOUDFLARE_NOTIFICATION_SECRET=test-cf-notification-secret
-export MUX_RTMPS_URL=rtmp://127.0.0.1:1935/app
-if [ -n "$FAKE_URL" ]; then
-	export CLOUDFLARE_API_BASE=$FAKE_URL/client/v4
-	export CLOUDFLARE_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353
-	export CLOUDFLARE_API_TOKEN=test-cf-token
-	export MUX_API_BASE=$FAKE_URL
-	export MUX_TOKEN_ID=test-mux-id
-	export MUX_TOKEN_SECRET=test-mux-secret
-fi
+testenv_config "$tmp" rtmp://127.0.0.1:1935/app ||
+    setup_failed "$TESTENV_ERROR"
 # Cases create streams faster than a person would: production rate limits
 # only where a case asks for them (restart_stack_with -u NGINX_CREATE_RATE).
 export NGINX_CREATE_RATE=${NGINX_CREATE_RATE:-1000r/s}
@@ -154,30 +118,9 @@ export NGINX_CREATE_BURST=${NGINX_CREATE_BURST:-1000}
 export NGINX_WEBHOOK_RATE=${NGINX_WEBHOOK_RATE:-1000r/s}
 export NGINX_WEBHOOK_BURST=${NGINX_WEBHOOK_BURST:-1000}
 
-# nginx on a free loopback port; another process may take it first, so
-# try a few.
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && echo "$p" &&
-		    return 0
-	done
-	return 1
-}
-started=0
-for _ in 1 2 3; do
-	PORT=$(free_port) || setup_failed "no free port found"
-	export PORT
-	export VIGIL_PUBLIC_URL=http://127.0.0.1:$PORT
-	export BASE=$VIGIL_PUBLIC_URL
-	if "$stack" start "$RUNDIR" 2>"$tmp/log/stack.err"; then
-		started=1
-		break
-	fi
-	grep -q 'in use' "$tmp/log/stack.err" || break
-done
-[ $started = 1 ] || setup_failed "$(cat "$tmp/log/stack.err")"
+# nginx on a free loopback port.
+testenv_stack_start "$RUNDIR" "$tmp/log/stack.err" ||
+    setup_failed "$TESTENV_ERROR"
 programs=$(awk '$1 != "nginx" { printf " %s", $1 }' "$RUNDIR/pids")
 echo "integration: nginx $BASE, fake providers ${FAKE_URL:-none}, programs:${programs:- none}"
 

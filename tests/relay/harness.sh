@@ -19,20 +19,10 @@
 
 harness_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 harness_stack=$harness_root/tools/stack.sh
-fake_pid=""
 tmp=""
 HARNESS_ERROR=""
-
-# A free loopback TCP port (another process may still take it first).
-harness_free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && echo "$p" &&
-		    return 0
-	done
-	return 1
-}
+# shellcheck source=tests/testenv.sh
+. "$harness_root/tests/testenv.sh"
 
 harness_fail() {
 	HARNESS_ERROR=$*
@@ -61,7 +51,7 @@ harness_check_tools() {
 }
 
 harness_setup() {
-	local prefix=${1:-vigil-relay} port started
+	local prefix=${1:-vigil-relay}
 	cd "$harness_root" || return 1
 	# Only the test configuration reaches the programs.
 	for v in $(compgen -v | grep -E '^(VIGIL_|JWT_|CLOUDFLARE_|MUX_)'); do
@@ -89,21 +79,9 @@ harness_setup() {
 
 	# The fake providers, on a port of their own choosing, handing out
 	# the RTMP server as Cloudflare's RTMPS ingest.
-	node tests/fake/fake-providers.mjs --port 0 --log "$tmp/fake.jsonl" \
-	    --state-dir "$tmp/fake-state" </dev/null >"$tmp/log/fake.log" 2>&1 &
-	fake_pid=$!
-	port=""
-	for _ in $(seq 100); do
-		port=$(sed -n 's/^fake-providers listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-		    "$tmp/log/fake.log")
-		[ -z "$port" ] || break
-		kill -0 "$fake_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -n "$port" ] ||
-	    harness_fail "fake providers did not start: $(tail -n 5 "$tmp/log/fake.log")" ||
+	testenv_fake_start "$tmp" --log "$tmp/fake.jsonl" \
+	    --state-dir "$tmp/fake-state" || harness_fail "$TESTENV_ERROR" ||
 	    return 1
-	export FAKE_URL=http://127.0.0.1:$port
 	curl -sS -f --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
 	    --data-binary "{\"rtmpsUrl\":\"rtmp://127.0.0.1:$RTMP_PORT/live/\",\"muxRtmpsUrl\":\"rtmp://127.0.0.1:$RTMP_PORT/app\"}" \
 	    "$FAKE_URL/_fake/config" 2>"$tmp/log/fake-config.err" ||
@@ -111,23 +89,8 @@ harness_setup() {
 	    return 1
 
 	# A fresh database and the test configuration.
-	export VIGIL_DB=$tmp/vigil.db
-	export VIGIL_MEDIA_DIR=$tmp/media
-	tools/migrate.sh "$VIGIL_DB" >"$tmp/log/migrate.log" 2>&1 ||
-	    harness_fail "migrate failed: $(cat "$tmp/log/migrate.log")" ||
-	    return 1
-	(umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$tmp/jwt.secret")
-	export JWT_SECRET_FILE=$tmp/jwt.secret
-	export MUX_WEBHOOK_SECRET=test-mux-webhook-secret
-	export CLOUDFLARE_WEBHOOK_SECRET=test-cf-webhook-secret
-	export CLOUDFLARE_NOTIFICATION_SECRET=test-cf-notification-secret
-	export MUX_RTMPS_URL=rtmp://127.0.0.1:$RTMP_PORT/app
-	export CLOUDFLARE_API_BASE=$FAKE_URL/client/v4
-	export CLOUDFLARE_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353
-	export CLOUDFLARE_API_TOKEN=test-cf-token
-	export MUX_API_BASE=$FAKE_URL
-	export MUX_TOKEN_ID=test-mux-id
-	export MUX_TOKEN_SECRET=test-mux-secret
+	testenv_config "$tmp" "rtmp://127.0.0.1:$RTMP_PORT/app" ||
+	    harness_fail "$TESTENV_ERROR" || return 1
 	export NGINX_CREATE_RATE=1000r/s NGINX_CREATE_BURST=1000
 	export NGINX_WEBHOOK_RATE=1000r/s NGINX_WEBHOOK_BURST=1000
 	# Relay settings a caller gave (RELAY_MEDIA_TIMEOUT=...), else the
@@ -135,20 +98,8 @@ harness_setup() {
 	[ -z "${RELAY_MEDIA_TIMEOUT:-}" ] ||
 	    export VIGIL_RELAY_MEDIA_TIMEOUT=$RELAY_MEDIA_TIMEOUT
 
-	started=0
-	for _ in 1 2 3; do
-		PORT=$(harness_free_port) || harness_fail "no free port" || return 1
-		export PORT
-		export VIGIL_PUBLIC_URL=http://127.0.0.1:$PORT
-		export BASE=$VIGIL_PUBLIC_URL
-		if "$harness_stack" start "$RUNDIR" 2>"$tmp/log/stack.err"; then
-			started=1
-			break
-		fi
-		grep -q 'in use' "$tmp/log/stack.err" || break
-	done
-	[ $started = 1 ] || harness_fail "$(cat "$tmp/log/stack.err")" ||
-	    return 1
+	testenv_stack_start "$RUNDIR" "$tmp/log/stack.err" ||
+	    harness_fail "$TESTENV_ERROR" || return 1
 	grep -q '^whip ' "$RUNDIR/pids" ||
 	    harness_fail "the stack started without whip" || return 1
 	return 0
@@ -171,16 +122,7 @@ harness_teardown() {
 	[ -z "${RUNDIR:-}" ] || "$harness_stack" stop "$RUNDIR" >/dev/null 2>&1 || true
 	[ -z "${RTMP_DIR:-}" ] ||
 	    "$harness_root/tests/relay/rtmp.sh" stop "$RTMP_DIR" 2>/dev/null || true
-	if [ -n "$fake_pid" ]; then
-		kill -TERM "$fake_pid" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$fake_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$fake_pid" 2>/dev/null || true
-		wait "$fake_pid" 2>/dev/null || true
-		fake_pid=""
-	fi
+	testenv_fake_stop
 	if [ -n "$tmp" ] && [ "${KEEP:-0}" != 1 ]; then
 		rm -rf "$tmp"
 		tmp=""
