@@ -39,11 +39,13 @@ struct mp4_info {
 	uint64_t	 fragments;	/* complete fragments counted */
 	/*
 	 * Bytes at the end that are a write cut short (a full disk, a
-	 * killed process): a box that runs past the end, a box header cut
-	 * short, or a moof whose mdat never came, taken from that moof.
-	 * Players refuse a file that ends inside a moof ("error reading
-	 * header"); the first size - cut bytes are whole.  0 when the data
-	 * ends where a box ends, and whenever the walk stopped before the
+	 * killed process): all that follows the last whole box when the
+	 * walk ends in a box that runs past the end, a box header cut
+	 * short, or moofs whose mdat never came (a moof is whole only
+	 * with the mdat after it).  Players refuse a file that ends
+	 * inside a moof ("error reading header"); the first size - cut
+	 * bytes are whole and say the same as the data.  0 when the data
+	 * ends with a whole box, and whenever the walk stopped before the
 	 * end for another reason (a malformed box, a limit, a failed read,
 	 * MP4_SCAN_MEDIA's first fragment): only a cut is ever cut.
 	 */
