@@ -2,6 +2,7 @@
  * streams: the stream listing and one stream (public or full view), and
  * the lifecycle: POST /api/streams/{id}/start|end, DELETE /api/streams/{id},
  * and POST /api/streams/{id}/publish-token (a new WHIP publish token).
+ * Also nginx's auth_request for the relay's media (MEDIA_ACCESS_PATH).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,9 @@
 #include "stream.h"
 #include "valid.h"
 #include "vlimits.h"
+
+/* nginx's internal location for /media/ (nginx/vigil.conf.in). */
+#define MEDIA_ACCESS_PATH	"/_vigil/media-access"
 
 /* Parse "<created_ms>.<id>" from a listing's nextCursor. */
 static int
@@ -317,15 +321,58 @@ lifecycle(struct app *a, struct req *r, const struct session *who,
 	one(a, r, who, s.id);
 }
 
+/*
+ * nginx's auth_request for /media/{id}/... (the relay's HLS and local
+ * recordings): may this caller watch stream id?  SPEC §4: anyone for a
+ * public memorial, only its people for a private one.  Only nginx's
+ * internal location sets VIGIL_MEDIA_STREAM (a request cannot: its
+ * headers arrive as HTTP_*).  204 yes; 401 anonymous and 403 signed in
+ * otherwise, and 403 for a name that is no stream (nothing of ours, so
+ * nothing to serve); nginx answers any other status with a 500, which
+ * keeps the media shut when the database fails.  A session that is not
+ * valid (expired, say) counts as none here: it must not cost a viewer
+ * a public memorial's picture.
+ */
+static void
+media_access(struct app *a, struct req *r, const char *id)
+{
+	struct session	 who;
+	struct stream	 s;
+	struct memorial	 m;
+	enum db_res	 res;
+	int		 signed_in;
+
+	signed_in = access_session(&a->conf, r, app_now(), &who) == AUTH_OK;
+	if (!valid_id(id) ||
+	    (res = db_stream_get(a->db, id, &s)) == DB_NOTFOUND) {
+		http_reply_empty(r, 403);
+		return;
+	}
+	if (res != DB_OK ||
+	    (res = db_memorial_get(a->db, s.memorial_id, &m)) != DB_OK) {
+		app_db_error(r, res);
+		return;
+	}
+	if (access_views(signed_in ? &who : NULL, &m))
+		http_reply_empty(r, 204);
+	else
+		http_reply_empty(r, signed_in ? 403 : 401);
+}
+
 static void
 handle(struct req *r, struct app *a)
 {
 	struct session	 who;
-	const char	*rest, *slash;
+	const char	*rest, *slash, *media;
 	char		 id[LIM_ID + 1];
 	size_t		 n;
 	int		 sr;
 
+	if (strcmp(r->path, MEDIA_ACCESS_PATH) == 0 &&
+	    (media = http_param(r, "VIGIL_MEDIA_STREAM")) != NULL) {
+		media_access(a, r, media);
+		return;
+	}
 	if ((sr = app_session(a, r, &who)) < 0)
 		return;
 	if (strcmp(r->path, "/api/streams") == 0) {

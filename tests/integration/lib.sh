@@ -23,6 +23,7 @@
 #   auth_as SUB [--role admin]   AUTH=a session token for SUB; no_auth
 #   token --sub U [--role admin] [--ttl S]   prints a token (vigil token)
 #   vigil ARGS...           the CLI with the test configuration
+#   jwt HEADER PAYLOAD ALG [KEYFILE]   prints a JWS crafted by hand
 # Expectations (each calls fail):
 #   expect_status N [N...]  expect_json EXPR VALUE   expect_header NAME ERE
 #   expect_problem STATUS CODE   (RFC 9457 body, SPEC §5)
@@ -177,6 +178,23 @@ token() {
 	printf '%s\n' "$t"
 }
 
+# jwt HEADER PAYLOAD ALG [KEYFILE]: a compact JWS.  ALG is the HMAC
+# (HS256, HS384, HS512) used to sign, or "none" for an empty signature.
+jwt() {
+	node -e '
+	    const [h, p, alg, kf] = process.argv.slice(1);
+	    const c = require("crypto"), fs = require("fs");
+	    const b = (s) => Buffer.from(s).toString("base64url");
+	    const input = b(h) + "." + b(p);
+	    let sig = "";
+	    if (alg !== "none") {
+		const key = fs.readFileSync(kf, "utf8").replace(/[\r\n]+$/, "");
+		sig = c.createHmac("sha" + alg.slice(2), key).update(input)
+		    .digest("base64url");
+	    }
+	    process.stdout.write(input + "." + sig);
+	' "$@"
+}
 auth_as() {
 	[ $# -ge 1 ] || fail "usage: auth_as SUB [--role admin]"
 	local sub=$1

@@ -14,23 +14,6 @@ api POST /api/memorials "{\"id\":\"$mid\",\"title\":\"Case 0113\",\"ownerUid\":\
 expect_status 201
 body="{\"memorialId\":\"$mid\",\"title\":\"Auth\"}"
 
-# jwt HEADER PAYLOAD ALG [KEYFILE]: a compact JWS.  ALG is the HMAC
-# (HS256, HS384, HS512) used to sign, or "none" for an empty signature.
-jwt() {
-	node -e '
-	    const [h, p, alg, kf] = process.argv.slice(1);
-	    const c = require("crypto"), fs = require("fs");
-	    const b = (s) => Buffer.from(s).toString("base64url");
-	    const input = b(h) + "." + b(p);
-	    let sig = "";
-	    if (alg !== "none") {
-		const key = fs.readFileSync(kf, "utf8").replace(/[\r\n]+$/, "");
-		sig = c.createHmac("sha" + alg.slice(2), key).update(input)
-		    .digest("base64url");
-	    }
-	    process.stdout.write(input + "." + sig);
-	' "$@"
-}
 now=$(date +%s)
 good_claims="{\"sub\":\"u0113-owner\",\"iat\":$now,\"exp\":$((now + 600))}"
 other_key=$CASE_TMP/other.key
