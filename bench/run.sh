@@ -9,7 +9,7 @@
 #
 #   1. listing: GET /api/streams?memorialId=M&limit=50 (50 streams)
 #      with wrk at 1, 16 and 64 connections, each against nginx serving
-#      the same bytes as a static file (/media/bench/*.json): anonymous
+#      the same bytes as a static file (/media/bench-*.json): anonymous
 #      (the public view, from nginx's 1 s micro-cache: what viewers get)
 #      and with the owner's token (the full view, never cached: the
 #      program's own throughput)
@@ -183,34 +183,33 @@ timeout 120 node bench/seed.mjs --base "$BASE" --token "$OWNER" \
     die "seeding the webhook streams failed"
 
 LIST_PATH="/api/streams?memorialId=$MEM&limit=$NSTREAMS"
-STATIC_PATH=/media/bench/listing.json
-FULL_STATIC_PATH=/media/bench/listing-full.json
+STATIC_PATH=/media/bench-listing.json
+FULL_STATIC_PATH=/media/bench-listing-full.json
 OWNER_H="Authorization: Bearer $OWNER"
-mkdir -p "$VIGIL_MEDIA_DIR/bench"
-curl -fsS --max-time 10 -o "$VIGIL_MEDIA_DIR/bench/listing.json" \
+curl -fsS --max-time 10 -o "$VIGIL_MEDIA_DIR/bench-listing.json" \
     "$BASE$LIST_PATH" || die "GET $LIST_PATH failed"
 # The owner's full view: what the program itself serves at each request.
 curl -fsS --max-time 10 -H "$OWNER_H" \
-    -o "$VIGIL_MEDIA_DIR/bench/listing-full.json" "$BASE$LIST_PATH" ||
+    -o "$VIGIL_MEDIA_DIR/bench-listing-full.json" "$BASE$LIST_PATH" ||
     die "GET $LIST_PATH (owner) failed"
-grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench/listing-full.json" ||
+grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench-listing-full.json" ||
     die "the owner's listing is not the full view"
-! grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench/listing.json" ||
+! grep -q '"whipUrl"' "$VIGIL_MEDIA_DIR/bench-listing.json" ||
     die "the anonymous listing is the full view"
 curl -fsS --max-time 10 -o "$tmp/static-full.json" "$BASE$FULL_STATIC_PATH" ||
     die "GET $FULL_STATIC_PATH failed"
-cmp -s "$tmp/static-full.json" "$VIGIL_MEDIA_DIR/bench/listing-full.json" ||
+cmp -s "$tmp/static-full.json" "$VIGIL_MEDIA_DIR/bench-listing-full.json" ||
     die "the static copy differs from the full view"
-FULL_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench/listing-full.json")
-n=$(jq '.streams | length' "$VIGIL_MEDIA_DIR/bench/listing.json")
+FULL_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench-listing-full.json")
+n=$(jq '.streams | length' "$VIGIL_MEDIA_DIR/bench-listing.json")
 [ "$n" = "$NSTREAMS" ] || die "the listing has $n streams, not $NSTREAMS"
 nrec=$(jq '[.streams[].recordingSources[].recordings[]] | length' \
-    "$VIGIL_MEDIA_DIR/bench/listing.json" 2>/dev/null || echo '?')
+    "$VIGIL_MEDIA_DIR/bench-listing.json" 2>/dev/null || echo '?')
 curl -fsS --max-time 10 -o "$tmp/static.json" "$BASE$STATIC_PATH" ||
     die "GET $STATIC_PATH failed"
-cmp -s "$tmp/static.json" "$VIGIL_MEDIA_DIR/bench/listing.json" ||
+cmp -s "$tmp/static.json" "$VIGIL_MEDIA_DIR/bench-listing.json" ||
     die "the static copy differs from the listing"
-LIST_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench/listing.json")
+LIST_BYTES=$(wc -c <"$VIGIL_MEDIA_DIR/bench-listing.json")
 say "listing: $n streams, $nrec recordings, $LIST_BYTES bytes (full view $FULL_BYTES)"
 
 # ------------------------------------------------------------ CPU
@@ -321,6 +320,31 @@ for c in 1 16 64; do
 	F_RPS[$c]=$RPS F_P99[$c]=$P99 F_NG[$c]=$CPU_NGINX F_APP[$c]=$CPU_APP
 done
 
+# ------------------------------------------------------------ media
+
+# A 2 s HLS segment at ~2.4 Mb/s (600 KiB) in a stream's directory, where
+# nginx first asks the streams program whether the caller may watch
+# (auth_request; the anonymous answer kept 1 s per stream), against the
+# same bytes straight under /media/ (asked nothing), at 64 connections;
+# then a signed-in viewer, whose every fetch is asked.
+MEDIA_ID=$(jq -r '.streams[0].id' "$VIGIL_MEDIA_DIR/bench-listing.json")
+mkdir -p "$VIGIL_MEDIA_DIR/$MEDIA_ID"
+head -c 614400 /dev/urandom >"$VIGIL_MEDIA_DIR/bench-seg.ts"
+cp "$VIGIL_MEDIA_DIR/bench-seg.ts" "$VIGIL_MEDIA_DIR/$MEDIA_ID/bench-seg.ts"
+asked() {
+	grep -c ' streams: GET /_vigil/media-access 204$' \
+	    "$RUNDIR/log/streams.log" || true
+}
+wrk_run media-static 64 /media/bench-seg.ts "" -d"$DURATION"
+MS_RPS=$RPS MS_P99=$P99 MS_NG=$CPU_NGINX
+a0=$(asked)
+wrk_run media-anon 64 "/media/$MEDIA_ID/bench-seg.ts" streams -d"$DURATION"
+MA_RPS=$RPS MA_P99=$P99 MA_NG=$CPU_NGINX MA_APP=$CPU_APP MA_REQS=$REQS
+MA_ASKED=$(($(asked) - a0))
+wrk_run media-signed-in 64 "/media/$MEDIA_ID/bench-seg.ts" streams \
+    -d"$DURATION" -H "Cookie: session=$OWNER"
+MC_RPS=$RPS MC_P99=$P99 MC_NG=$CPU_NGINX MC_APP=$CPU_APP
+
 # ------------------------------------------------------------ 4 RSS
 
 RSS_WARM=$(rss_of streams)
@@ -356,7 +380,7 @@ WH_T=$THREADS
 [ $((SENDERS % WH_T)) -eq 0 ] || WH_T=1
 # What webhooks.lua sends on a connection that has no event left after a
 # socket error (never in a clean run): a static file, which adds no row.
-printf 'webhooks.lua: not an event\n' >"$VIGIL_MEDIA_DIR/bench/webhooks-idle.txt"
+printf 'webhooks.lua: not an event\n' >"$VIGIL_MEDIA_DIR/bench-webhooks-idle.txt"
 timeout 300 node bench/webhooks.mjs --streams "$tmp/wh-streams" \
     --events "$EVENTS" --threads "$WH_T" --out "$tmp/wh-events" \
     2>"$tmp/log/webhooks.err" ||
@@ -543,6 +567,8 @@ rss_growth=$(rss_ratio "$RSS_WARM" "$RSS_AFTER")
 		echo "| full view (token, uncached) c=$c: req/s (p99 ms) | ${F_RPS[$c]} (${F_P99[$c]}) | static ${FS_RPS[$c]} (${FS_P99[$c]}) | $(ratio "${F_RPS[$c]}" "${FS_RPS[$c]}") | - |"
 	done
 	echo "| full view c=64: server CPU µs/req | nginx ${F_NG[$c]} + streams ${F_APP[$c]} | static: nginx ${FS_NG[$c]} | $(ratio "${FS_NG[$c]}" "$(cost "${F_NG[$c]}" "${F_APP[$c]}")") | (cost ratio) |"
+	echo "| media segment (600 KiB), anonymous, c=64: req/s (p99 ms) | $MA_RPS ($MA_P99); CPU µs/req nginx $MA_NG + streams $MA_APP; the program was asked $MA_ASKED times of $MA_REQS | the same file, not asked: $MS_RPS ($MS_P99); nginx $MS_NG | $(ratio "$MA_RPS" "$MS_RPS") | - |"
+	echo "| media segment, signed in (asked every time), c=64: req/s (p99 ms) | $MC_RPS ($MC_P99); CPU µs/req nginx $MC_NG + streams $MC_APP | not asked: $MS_RPS | $(ratio "$MC_RPS" "$MS_RPS") | - |"
 	for w in $WORKERS; do
 		echo "| full view c=64, $w workers: req/s (p99 ms) | ${W_RPS[$w]:-?} (${W_P99[$w]:-?}); streams ${W_APP[$w]:-?} µs/req | static ${WS_RPS[$w]:-?} | $(ratio "${W_RPS[$w]:-?}" "${WS_RPS[$w]:-?}") | - |"
 	done

@@ -67,7 +67,7 @@ int pthread_mutex_unlock(vb_mutex *mutex);
 local C = ffi.C
 local CLOCK_MONOTONIC, SIGINT = 1, 2
 local PARK_MS = 24 * 3600 * 1000
-local IDLE_PATH = "/media/bench/webhooks-idle.txt"
+local IDLE_PATH = "/media/bench-webhooks-idle.txt"
 
 local ts = ffi.new("vb_timespec")
 local function now()
