@@ -700,10 +700,6 @@ hls_sweep(const char *dir, const char *keep)
 	closedir(d);
 }
 
-/*
- * A stream's next part number: above every part in dir and every part
- * the ledger names (1 for a new stream).
- */
 /* The ledger's recordings of a stream: 0, or -1 (none to free). */
 static int
 stream_recordings(struct relay *r, const char *stream_id,
@@ -718,6 +714,10 @@ stream_recordings(struct relay *r, const char *stream_id,
 	return db_recordings_for(r->db, &st, 1, recs, nrecs) == DB_OK ? 0 : -1;
 }
 
+/*
+ * A stream's next part number: above every part in dir and every part
+ * the ledger names (1 for a new stream).
+ */
 static int
 next_part(struct relay *r, const char *stream_id, const char *dir)
 {

@@ -1209,14 +1209,14 @@ static void
 test_trim(void)
 {
 	static const struct {
-		size_t	 len;		/* the file as the cut left it */
+		size_t	 len;		/* as the cut left it */
 		size_t	 left;		/* after mp4_trim_file() */
 		int	 media;
 	} t[] = {
 		{ 6017 + 100, 6017, 1 },	/* inside the third moof */
 		{ 6281 + 500, 6017, 1 },	/* inside its mdat */
 		{ 6017 + 3, 6017, 1 },		/* a header cut short */
-		{ 6281, 6017, 1 },		/* a moof, its mdat never came */
+		{ 6281, 6017, 1 },		/* a moof, no mdat after */
 		{ 10442, 10442, 1 },		/* whole */
 		{ 1373 + 100, 1373 + 100, 0 },	/* no fragment: left be */
 	};
