@@ -195,6 +195,7 @@ jwt() {
 	    process.stdout.write(input + "." + sig);
 	' "$@"
 }
+
 auth_as() {
 	[ $# -ge 1 ] || fail "usage: auth_as SUB [--role admin]"
 	local sub=$1
